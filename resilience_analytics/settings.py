@@ -1,0 +1,101 @@
+"""Global settings: where data, cache and figures live, the default city and the random seed.
+
+Settings are plain module attributes, in the spirit of ``osmnx.settings``. Change them at run
+time (``ra.settings.seed = 7``) or through environment variables read at import:
+
+``RESILIENCE_DATA_DIR``
+    Folder holding one sub-folder per registered data set (``<data_dir>/<name>/<file>``).
+    On the project's development and CI machines this is ``../shared/data``.
+``RESILIENCE_CACHE_DIR``
+    Folder for downloads and computed results (default: the user cache folder).
+``RESILIENCE_FIGURES_DIR``
+    Folder where figures are written (default: ``figures`` in the working directory).
+
+Examples
+--------
+>>> import resilience_analytics as ra
+>>> ra.settings.seed
+20161
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+__all__ = [
+    "cache_dir",
+    "data_dir",
+    "default_city",
+    "figures_dir",
+    "get_cache_dir",
+    "get_data_dir",
+    "get_figures_dir",
+    "progress",
+    "seed",
+]
+
+
+def _env_path(name: str) -> Path | None:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else None
+
+
+#: Folder with one sub-folder per data set; ``None`` means "not configured".
+data_dir: Path | None = _env_path("RESILIENCE_DATA_DIR")
+
+#: Folder for downloaded files and cached results.
+cache_dir: Path | None = _env_path("RESILIENCE_CACHE_DIR")
+
+#: Folder where figures are saved.
+figures_dir: Path = _env_path("RESILIENCE_FIGURES_DIR") or Path("figures")
+
+#: City analysed when none is given (the project's first user).
+default_city: str = "The Hague"
+
+#: Seed for every random draw (uncertainty analysis, clustering, sampling). 20161 = May 2016,
+#: when The Hague joined 100 Resilient Cities.
+seed: int = 20161
+
+#: Show progress bars on long work.
+progress: bool = True
+
+
+def get_data_dir() -> Path | None:
+    """Return the configured data directory, re-reading ``RESILIENCE_DATA_DIR`` if unset.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder, or ``None`` when neither the setting nor the variable is set.
+    """
+    return data_dir if data_dir is not None else _env_path("RESILIENCE_DATA_DIR")
+
+
+def get_cache_dir() -> Path:
+    """Return the cache folder (created on demand by the writers, never here).
+
+    Returns
+    -------
+    pathlib.Path
+        ``settings.cache_dir``, else ``RESILIENCE_CACHE_DIR``, else the user cache folder.
+    """
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = _env_path("RESILIENCE_CACHE_DIR")
+    if env is not None:
+        return env
+    import pooch
+
+    return Path(pooch.os_cache("resilience_analytics"))
+
+
+def get_figures_dir() -> Path:
+    """Return the folder where figures are saved.
+
+    Returns
+    -------
+    pathlib.Path
+        ``settings.figures_dir``.
+    """
+    return Path(figures_dir)

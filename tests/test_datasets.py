@@ -1,0 +1,136 @@
+import hashlib
+import http.server
+import shutil
+import threading
+from functools import partial
+
+import pandas as pd
+import pytest
+
+import resilience_analytics as ra
+from resilience_analytics import datasets, settings
+from resilience_analytics.errors import ChecksumError, DataFileError, DataNotFoundError, ParameterError
+
+
+def test_registry_entries_are_complete():
+    for name in datasets.names():
+        ds = datasets.get(name)
+        assert ds.title and ds.publisher and ds.licence and ds.citation
+        assert ds.official_url.startswith("http")
+        assert ds.files or ds.package
+        for f in ds.files:
+            assert len(f.sha256) == 64
+
+
+def test_unknown_dataset_names_accepted_ones():
+    with pytest.raises(ParameterError, match="inform_risk_index_2023"):
+        datasets.get("inform_risk_2023")
+
+
+def test_unknown_file_lists_files():
+    with pytest.raises(ParameterError, match="inform_risk_2023_index.csv"):
+        datasets.get("inform_risk_index_2023").file("nope.csv")
+
+
+@pytest.mark.data
+def test_catalog_lists_every_shared_folder_and_verifies(data_dir):
+    cat = datasets.catalog(verify=True)
+    folders = {p.name for p in data_dir.iterdir() if p.is_dir() and any(p.glob("*.csv*"))}
+    assert folders <= set(cat.index)
+    assert cat["available"].all()
+    assert cat["verified"].all()
+    assert {"licence", "citation", "official_url"} <= set(cat.columns)
+
+
+@pytest.mark.data
+def test_registry_checksums_match_provenance(data_dir):
+    # every registered file's checksum is also written in that folder's PROVENANCE.md
+    for name in datasets.names():
+        ds = datasets.get(name)
+        if ds.package:
+            continue
+        prov = (data_dir / name / "PROVENANCE.md").read_text()
+        for f in ds.files:
+            assert f.sha256 in prov, (name, f.filename)
+
+
+def test_missing_file_error_names_everything(tmp_path, monkeypatch):
+    monkeypatch.setattr(settings, "data_dir", tmp_path)
+    with pytest.raises(DataNotFoundError) as err:
+        datasets.get_path("gvp_holocene_volcanoes")
+    msg = str(err.value)
+    assert "gvp_holocene_volcanoes" in msg
+    assert str(tmp_path / "gvp_holocene_volcanoes") in msg
+    assert "volcano.si.edu" in msg
+    assert "RESILIENCE_DATA_DIR" in msg
+
+
+@pytest.mark.data
+def test_checksum_mismatch_is_detected_and_input_untouched(tmp_path, monkeypatch, data_dir):
+    src = data_dir / "gvp_holocene_volcanoes"
+    dst = tmp_path / "gvp_holocene_volcanoes"
+    dst.mkdir()
+    fname = "GVP_Volcano_List_Holocene_VOTW4.9.0_2020-06-10.csv"
+    text = (src / fname).read_bytes()
+    (dst / fname).write_bytes(text[: len(text) // 2])  # truncated
+    monkeypatch.setattr(settings, "data_dir", tmp_path)
+    with pytest.raises(ChecksumError, match="expected"):
+        datasets.get_path("gvp_holocene_volcanoes")
+    assert (dst / fname).read_bytes() == text[: len(text) // 2]
+
+
+def test_unparseable_file_gives_data_file_error(tmp_path, monkeypatch):
+    bad = b"\x00\x01\x02garbage\xff\xfe" * 10
+    digest = hashlib.sha256(bad).hexdigest()
+    ds = datasets.get("gvp_holocene_volcanoes")
+    entry = ds.files[0]
+    fake = datasets.DataFile(entry.filename, digest, read={"format": "csv", "options": {"skiprows": 1, "encoding": "utf-8-sig"}})
+    (tmp_path / "gvp_holocene_volcanoes").mkdir()
+    (tmp_path / "gvp_holocene_volcanoes" / entry.filename).write_bytes(bad)
+    monkeypatch.setattr(settings, "data_dir", tmp_path)
+    reg = dict(datasets._registry())
+    reg["gvp_holocene_volcanoes"] = datasets.Dataset(**{**ds.__dict__, "files": (fake,)})
+    monkeypatch.setattr(datasets, "_registry", lambda: reg)
+    with pytest.raises(DataFileError, match="could not be parsed"):
+        datasets.read("gvp_holocene_volcanoes")
+
+
+def test_download_to_cache_when_url_known(tmp_path, monkeypatch):
+    """Resolution order step 3: a file with a download address is fetched into the cache."""
+    served = tmp_path / "served"
+    served.mkdir()
+    payload = b"a,b\n1,2\n"
+    (served / "tiny.csv").write_bytes(payload)
+    handler = partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        url = f"http://127.0.0.1:{server.server_address[1]}/tiny.csv"
+        entry = datasets.DataFile("tiny.csv", hashlib.sha256(payload).hexdigest(), url=url,
+                                  read={"format": "csv", "options": {}})
+        ds = datasets.Dataset("tiny", "Tiny", "Example publisher (fictional)", "http://example.org",
+                              "CC0", "Fictional example.", files=(entry,))
+        reg = dict(datasets._registry())
+        reg["tiny"] = ds
+        monkeypatch.setattr(datasets, "_registry", lambda: reg)
+        monkeypatch.setattr(settings, "data_dir", tmp_path / "empty")
+        monkeypatch.setattr(settings, "cache_dir", tmp_path / "cache")
+        df = datasets.read("tiny")
+        assert df.to_dict("list") == {"a": [1], "b": [2]}
+        assert (tmp_path / "cache" / "data" / "tiny" / "tiny.csv").is_file()
+        assert not (tmp_path / "empty").exists()  # nothing written into the data dir
+    finally:
+        server.shutdown()
+
+
+def test_cite_returns_citations_in_order():
+    cites = ra.datasets.cite(["coinr_asem", "inform_risk_index_2023"])
+    assert cites[0].startswith("Becker") and cites[1].startswith("INFORM")
+
+
+@pytest.mark.data
+def test_files_read_records_verified_files():
+    datasets.get_path("dfo_flood_archive")
+    rec = datasets.files_read()
+    assert any(p.endswith("dfo_flood_archive_1985_2021.csv") for p in rec)
