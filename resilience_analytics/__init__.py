@@ -26,6 +26,7 @@ _SUBMODULES = (
     "cities",
     "cli",
     "composite",
+    "connections",
     "countries",
     "datasets",
     "errors",
