@@ -19,7 +19,7 @@ Examples
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from ._validate import require_columns, validate_frame
@@ -218,7 +218,7 @@ def world_risk_index(year: int | None = 2022, *, indicators: bool = False) -> pd
     )
 
 
-@lru_cache(maxsize=None)
+@cache
 def _gain_file(variable: str) -> pd.DataFrame:
     from . import datasets
 
@@ -363,7 +363,7 @@ def _context() -> pd.DataFrame:
 
 
 def country_context() -> pd.DataFrame:
-    """Return one row per country (ISO3) with the headline INFORM, WorldRiskIndex and ND-GAIN scores.
+    """Return one row per country (ISO3): headline INFORM, WorldRiskIndex and ND-GAIN scores.
 
     An outer join: a country missing from one source has NA in that source's columns.
     Definitions and units: :func:`country_context_columns`.

@@ -36,6 +36,7 @@ True
 
 from __future__ import annotations
 
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -144,8 +145,8 @@ def load_exchanges(path: str | Path | None = None) -> pd.DataFrame:
             raise DataFileError(f"{where}: date_precision {r['date_precision']!r} is not one of "
                                 f"{_PRECISIONS}")
         try:
-            start = pd.Timestamp(r["date_start"])
-            end = pd.Timestamp(r["date_end"]) if r["date_end"] else pd.NaT
+            start = pd.Timestamp(date.fromisoformat(r["date_start"]))
+            end = pd.Timestamp(date.fromisoformat(r["date_end"])) if r["date_end"] else pd.NaT
         except ValueError:
             raise DataFileError(f"{where}: dates {r['date_start']!r}/{r['date_end']!r} are not "
                                 "ISO dates (YYYY-MM-DD)") from None

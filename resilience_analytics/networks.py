@@ -3,8 +3,8 @@
 Sources:
 
 - ``100rc``: 100 Resilient Cities members by selection round (``city_networks`` data set), plus
-  The Hague's 2016 membership from the project's seed documents (``data/memberships_supplement.csv``:
-  one of the three 2016 members missing from that data set);
+  The Hague's 2016 membership from the project's seed documents
+  (``data/memberships_supplement.csv``: one of the three 2016 members missing from that data set);
 - ``rcn``: Resilient Cities Network members named in the seed documents
   (``data/memberships_supplement.csv``; no full member list is available);
 - ``c40``: C40 member cities (``city_networks``);
@@ -223,7 +223,8 @@ def _gcom() -> pd.DataFrame:
         "commits_adaptation": raw["commitment_mayoradapt_flag"].astype(bool),
         "adhesion_date": pd.to_datetime(raw["date_of_adhesion"], errors="coerce"),
         "signatory_status": raw["signatory_status"].astype("string"),
-        "group_signatory": ~raw["adhesion_type"].astype("string").str.startswith("As an individual"),
+        "group_signatory": ~raw["adhesion_type"].astype("string").str.startswith(
+            "As an individual"),
         "gcom_id": raw["gcom_id"].astype("string"),
     })
     schema = pa.DataFrameSchema({

@@ -1,15 +1,18 @@
 import hashlib
 import http.server
-import shutil
 import threading
 from functools import partial
 
-import pandas as pd
 import pytest
 
 import resilience_analytics as ra
 from resilience_analytics import datasets, settings
-from resilience_analytics.errors import ChecksumError, DataFileError, DataNotFoundError, ParameterError
+from resilience_analytics.errors import (
+    ChecksumError,
+    DataFileError,
+    DataNotFoundError,
+    ParameterError,
+)
 
 
 def test_registry_entries_are_complete():
