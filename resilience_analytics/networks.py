@@ -227,6 +227,9 @@ def _gcom() -> pd.DataFrame:
             "As an individual"),
         "gcom_id": raw["gcom_id"].astype("string"),
     })
+    # The codebook: CoM 2030 "originat[es] from the merger of CoM 2020 and Mayors Adapt in 2015",
+    # so a 2030 signatory commits to adaptation as well as mitigation.
+    df["adaptation_commitment"] = df["commits_adaptation"] | df["commits_2030"]
     schema = pa.DataFrameSchema({
         "organisation_id": pa.Column("string", unique=True),
         "latitude": pa.Column(float, pa.Check.in_range(-90, 90), nullable=True),
@@ -288,7 +291,10 @@ def gcom_signatories(*, linked_only: bool = False) -> pd.DataFrame:
         One row per signatory: ``organisation_id``, ``organisation_name``, ``country_iso2``,
         ``latitude``, ``longitude`` (decimal commas in the source are parsed),
         ``population_adhesion``, ``commits_2020``, ``commits_2030``, ``commits_2050``
-        (mitigation targets), ``commits_adaptation`` (Mayors Adapt), ``adhesion_date``,
+        (mitigation targets), ``commits_adaptation`` (the stand-alone Mayors Adapt flag),
+        ``adaptation_commitment`` (Mayors Adapt or CoM 2030: the codebook says CoM 2030 merged
+        CoM 2020 with Mayors Adapt in 2015, so its signatories commit to adaptation),
+        ``adhesion_date``,
         ``signatory_status``, ``group_signatory``, ``gcom_id``, ``city_id`` (NA if unlinked)
         and ``link`` (how it was linked, or why not).
 
