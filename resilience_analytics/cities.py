@@ -284,7 +284,7 @@ def suggest(name: str, n: int = 5) -> list[str]:
     --------
     >>> import resilience_analytics as ra
     >>> ra.cities.suggest("Rotterdm", n=1)
-    ['Rotterdam (Netherlands)']
+    ['Rotterdam (The Netherlands)']
     """
     from rapidfuzz import fuzz, process
 
