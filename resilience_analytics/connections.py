@@ -70,12 +70,26 @@ def _split(value) -> list[str]:
         return []
     if isinstance(value, list | tuple):
         return [str(v).strip() for v in value if str(v).strip()]
-    try:
-        if value != value:  # NaN / NA
-            return []
-    except (TypeError, ValueError):
+    if _missing(value):
         return []
     return [v.strip() for v in str(value).split(";") if v.strip()]
+
+
+def _missing(v) -> bool:
+    import pandas as pd
+
+    if isinstance(v, list | tuple):
+        return False
+    return v is None or bool(pd.isna(v))
+
+
+def _with_id_column(exchanges: pd.DataFrame) -> pd.DataFrame:
+    if "exchange_id" not in exchanges.columns and exchanges.index.name == "exchange_id":
+        return exchanges.reset_index()
+    from ._validate import require_columns
+
+    require_columns(exchanges, ["exchange_id"], "exchanges")
+    return exchanges
 
 
 def _participants(row) -> list[int]:
@@ -83,7 +97,7 @@ def _participants(row) -> list[int]:
     from . import cities
 
     ids = row.get("participant_city_ids")
-    if ids is not None and not (isinstance(ids, float) and ids != ids):
+    if not _missing(ids):
         return [int(i) for i in (ids if isinstance(ids, list | tuple) else _split(ids))
                 if str(i) not in ("", "<NA>", "nan")]
     out = []
@@ -99,10 +113,10 @@ def _host(row) -> int | None:
     from . import cities
 
     hid = row.get("host_city_id")
-    if hid is not None and hid == hid and str(hid) not in ("", "<NA>"):
+    if not _missing(hid) and str(hid) != "":
         return int(hid)
     name = row.get("host_city")
-    if not name or name != name:
+    if _missing(name) or not str(name):
         return None
     try:
         return cities.resolve(str(name)).city_id
@@ -176,20 +190,23 @@ def graph(
         status = m["status"] if "status" in m.columns else ["member"] * len(m)
         year = m["year"] if "year" in m.columns else [None] * len(m)
         for cid, net, st, yr in zip(m["city_id"], m["network"], status, year, strict=True):
-            st = "member" if st is None or st != st else str(st)
+            st = "member" if _missing(st) else str(st)
             if st in ("deselected", "former"):
                 continue
             G.add_edge(add_city(int(cid)), add_network(str(net)), relation=st,
-                       year=None if yr is None or yr != yr else int(yr),
+                       year=None if _missing(yr) else int(yr),
                        weight=EDGE_WEIGHTS["membership"])
     if exchanges is not None and len(exchanges):
+        exchanges = _with_id_column(exchanges)
         for _, row in exchanges.iterrows():
             row = row.to_dict()
             ex = f"exchange:{row['exchange_id']}"
             date = row.get("date", row.get("date_start"))
-            date = None if date is None or date != date else str(date)[:10]
+            date = None if _missing(date) else str(date)[:10]
+            if date and row.get("date_precision") == "after":
+                date = f"after {date}"
             host_name = row.get("host_city")
-            host_name = None if host_name is None or host_name != host_name else str(host_name)
+            host_name = None if _missing(host_name) else str(host_name)
             kind = row.get("type") if isinstance(row.get("type"), str) else "exchange"
             label = f"{kind} in {host_name}" if host_name else str(row["exchange_id"])
             label += f" ({date})" if date else ""
@@ -241,9 +258,9 @@ def exchange_participation(exchanges: pd.DataFrame | None = None) -> dict[int, s
     if exchanges is None:
         exchanges = _default_exchanges()
     out: dict[int, set[str]] = {}
-    if exchanges is None:
+    if exchanges is None or not len(exchanges):
         return out
-    for _, row in exchanges.iterrows():
+    for _, row in _with_id_column(exchanges).iterrows():
         row = row.to_dict()
         ids = set(_participants(row))
         host = _host(row) if ("host_city_id" in row or "host_city" in row) else None

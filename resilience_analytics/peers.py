@@ -660,8 +660,8 @@ def _membership_sets(memberships: pd.DataFrame | None) -> dict[int, set[str]] | 
 
     require_columns(memberships, ["city_id", "network"], "memberships")
     m = memberships.dropna(subset=["city_id"])
-    if "status" in m.columns:
-        m = m[m["status"].fillna("member").astype(str).eq("member")]
+    if "status" in m.columns:  # as ra.networks.members(): applicants and deselected are not in
+        m = m[~m["status"].astype("string").isin(["deselected", "applicant"]).fillna(False)]
     out: dict[int, set[str]] = {}
     for cid, net in zip(m["city_id"], m["network"], strict=True):
         out.setdefault(int(cid), set()).add(str(net))
