@@ -257,15 +257,19 @@ def _gcom() -> pd.DataFrame:
     link = np.array(["no coordinates"] * len(df), dtype=object)
     pos_of = np.flatnonzero(has_xy.to_numpy())
     for pos, cand in zip(pos_of, near, strict=True):
-        key = cities.normalise_name(df["organisation_name"].iat[pos])
-        words = f" {key} "
+        words = cities.normalise_name(df["organisation_name"].iat[pos]).split()
+        key = " ".join(words)
+        # whole-word sub-phrases of the name ("greater manchester" -> "manchester")
+        phrases = {" ".join(words[i:j]) for i in range(len(words))
+                   for j in range(i + 1, min(len(words), i + 4) + 1)}
+        phrases = {p for p in phrases if len(p) > 3}
         best = None
         for cid in gid[cand]:
-            keys = names_of.get(int(cid), ())
+            keys = names_of.get(int(cid), frozenset())
             if key in keys:
                 best = (0, int(cid))
                 break
-            if best is None and any(len(k) > 3 and f" {k} " in words for k in keys):
+            if best is None and not phrases.isdisjoint(keys):
                 best = (1, int(cid))
         if best is None:
             link[pos] = f"no gazetteer city of that name within {GCOM_LINK_KM:g} km"
