@@ -1,0 +1,36 @@
+"""Composite indicators: a COINr-grade engine (framework as data, pipeline, uncertainty).
+
+Examples
+--------
+>>> from resilience_analytics import composite
+>>> coin = composite.build_example_coin()
+>>> coin.results().index[0]
+'CHE'
+"""
+
+from __future__ import annotations
+
+from .aggregate import AGG_METHODS, aggregate_values
+from .framework import check_framework, city_framework, lineage, read_framework
+from .impute import data_availability, impute, screen
+from .normalise import normalise
+from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
+from .treat import treat
+
+__all__ = [
+    "AGG_METHODS",
+    "Coin",
+    "aggregate_values",
+    "build_example_coin",
+    "check_framework",
+    "city_framework",
+    "data_availability",
+    "impute",
+    "lineage",
+    "normalise",
+    "rank_desc",
+    "read_framework",
+    "screen",
+    "treat",
+    "weights_frame",
+]

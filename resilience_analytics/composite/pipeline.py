@@ -1,0 +1,519 @@
+"""A Coin-like pipeline: each step writes a named data set and is logged so the chain can re-run.
+
+>>> from resilience_analytics.composite import build_example_coin
+>>> coin = build_example_coin()          # doctest: +SKIP
+>>> list(coin.data)                      # doctest: +SKIP
+['Raw', 'Denominated', 'Imputed', 'Screened', 'Treated', 'Normalised', 'Aggregated']
+
+The steps mirror COINr's verbs (``Denominate``, ``Impute``, ``Screen``, ``Treat``,
+``Normalise``, ``Aggregate``); :meth:`Coin.regen` replays the log with changed parameters,
+which is what uncertainty and sensitivity analysis need.
+
+Examples
+--------
+>>> import pandas as pd
+>>> meta = pd.DataFrame({
+...     "Level": [1, 1, 2], "iCode": ["a", "b", "idx"], "Parent": ["idx", "idx", None],
+...     "Direction": [1, -1, 1], "Weight": [1, 1, 1],
+...     "Type": ["Indicator", "Indicator", "Aggregate"]})
+>>> data = pd.DataFrame({"uCode": ["Example City", "Other Example"], "a": [1.0, 3.0],
+...                      "b": [5.0, 1.0]})
+>>> coin = Coin(data, meta).normalise("Raw").aggregate("Normalised")
+>>> coin.results()[["Rank", "idx"]].round(1).to_dict("list")
+{'Rank': [1, 2], 'idx': [100.0, 0.0]}
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import TYPE_CHECKING, Any
+
+from .._validate import check_choice
+from ..errors import DataFileError, FrameworkError, ParameterError
+from . import aggregate as _agg
+from . import framework as _fw
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["Coin", "build_example_coin", "rank_desc", "weights_frame"]
+
+STEPS = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
+DEFAULT_NAMES = {
+    "denominate": "Denominated",
+    "impute": "Imputed",
+    "screen": "Screened",
+    "treat": "Treated",
+    "normalise": "Normalised",
+    "aggregate": "Aggregated",
+}
+
+
+def rank_desc(values, axis: int = 0):
+    """Ranks with the highest value ranked 1, ties sharing the best rank (R ``ties="min"``).
+
+    NaN values get NaN ranks. Works along ``axis`` of an array of any shape.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rank_desc(np.array([3.0, 5.0, 3.0, np.nan])).tolist()
+    [2.0, 1.0, 2.0, nan]
+    """
+    import numpy as np
+    from scipy.stats import rankdata
+
+    a = np.asarray(values, dtype=float)
+    nan = np.isnan(a)
+    r = rankdata(np.where(nan, np.inf, -a), method="min", axis=axis).astype(float)
+    r[nan] = np.nan
+    return r
+
+
+def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") -> pd.DataFrame:
+    """Return a weight table (``iCode, Level, Weight``) checked against the framework.
+
+    ``weights`` may be None (the framework's weights), a DataFrame with ``iCode``/``Weight``
+    columns, a Series or a dict keyed by code. Every indicator and aggregate below the top
+    needs a finite weight >= 0; unknown codes are errors.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> meta = _fw.check_framework(pd.DataFrame({"Level": [1, 1, 2], "iCode": ["a", "b", "t"],
+    ...     "Parent": ["t", "t", None], "Direction": [1, 1, 1], "Weight": [1, 1, 1],
+    ...     "Type": ["Indicator", "Indicator", "Aggregate"]}))
+    >>> weights_frame(meta, {"a": 2})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.FrameworkError: weights: no weight for indicator 'b' ...
+    """
+    import numpy as np
+    import pandas as pd
+
+    m = meta[meta["Type"].isin(["Indicator", "Aggregate"])]
+    base = pd.DataFrame({"iCode": m["iCode"].to_numpy(), "Level": m["Level"].to_numpy(),
+                         "Weight": m["Weight"].to_numpy(dtype=float)})
+    if weights is None:
+        return base
+    if isinstance(weights, pd.DataFrame):
+        if not {"iCode", "Weight"} <= set(weights.columns):
+            raise FrameworkError(f"{source}: a weight table needs columns 'iCode' and 'Weight'")
+        wmap = dict(zip(weights["iCode"].astype(str), weights["Weight"], strict=True))
+    else:
+        wmap = {str(k): v for k, v in dict(weights).items()}
+    unknown = sorted(set(wmap) - set(base["iCode"]))
+    if unknown:
+        raise FrameworkError(
+            f"{source}: weight(s) for {unknown} which are not indicators or aggregates of the "
+            "framework (rule: weights must match the framework's codes)"
+        )
+    kinds = dict(zip(m["iCode"], m["Type"].str.lower(), strict=True))
+    top = int(m["Level"].max())
+    vals = []
+    for code, lev in zip(base["iCode"], base["Level"], strict=True):
+        if code not in wmap:
+            if lev == top:
+                vals.append(1.0)
+                continue
+            raise FrameworkError(
+                f"{source}: no weight for {kinds[code]} {code!r} (rule: weights must cover every "
+                "indicator and aggregate of the framework)"
+            )
+        v = pd.to_numeric(pd.Series([wmap[code]]), errors="coerce").iloc[0]
+        if not np.isfinite(v) or v < 0:
+            raise FrameworkError(
+                f"{source}: weight of {kinds[code]} {code!r} is {wmap[code]!r} "
+                "(rule: weights are finite numbers >= 0)"
+            )
+        vals.append(float(v))
+    base["Weight"] = vals
+    for parent in m.loc[m["Type"] == "Aggregate", "iCode"]:
+        kids = m.loc[m["Parent"] == parent, "iCode"]
+        if base.loc[base["iCode"].isin(kids), "Weight"].sum() <= 0:
+            raise FrameworkError(
+                f"{source}: all weights below {parent!r} are zero (rule: weights inside a parent "
+                "must not all be zero)"
+            )
+    return base
+
+
+class Coin:
+    """A composite indicator under construction: framework, unit data, named data sets and a log.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per unit: a unit-code column (``unit_col``), one column per indicator of the
+        framework, plus optional group, denominator and name columns.
+    meta : pandas.DataFrame
+        The framework (iMeta-like, see :mod:`resilience_analytics.composite.framework`).
+    unit_col : str
+        Column holding unique unit codes (becomes the index of every data set).
+    level_names : list of str, optional
+        Names of levels 1..L (e.g. ``["Indicator", "Pillar", "Sub-index", "Index"]``).
+
+    Attributes
+    ----------
+    meta : pandas.DataFrame
+        The validated framework.
+    units : pandas.DataFrame
+        Non-indicator columns per unit (names, groups, denominators).
+    data : dict of str to pandas.DataFrame
+        Named data sets, starting with ``"Raw"``.
+    log : dict
+        Step name → keyword arguments, in the order the steps were run.
+    analysis : dict
+        Side results of steps (screening summary, treatment details, ...).
+    weights : dict of str to pandas.DataFrame
+        Named weight sets; ``"Original"`` holds the framework's weights.
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        meta: pd.DataFrame,
+        *,
+        unit_col: str = "uCode",
+        level_names: list[str] | None = None,
+    ):
+        import pandas as pd
+
+        self.meta = _fw.check_framework(meta)
+        if unit_col not in data.columns:
+            if data.index.name == unit_col:
+                data = data.reset_index()
+            else:
+                raise DataFileError(f"unit data: no unit-code column {unit_col!r}")
+        codes = data[unit_col]
+        if codes.isna().any() or codes.duplicated().any():
+            dup = codes[codes.duplicated()].tolist()[:5]
+            raise DataFileError(
+                f"unit data: unit codes in {unit_col!r} must be unique and present; "
+                f"duplicates {dup}"
+            )
+        ind = self.indicator_codes
+        miss = [c for c in ind if c not in data.columns]
+        if miss:
+            raise FrameworkError(
+                f"indicator {miss[0]!r} of the framework is not a column of the unit data "
+                f"(missing: {miss}) (rule: every indicator needs a data column)"
+            )
+        df = data.set_index(unit_col)
+        df.index = df.index.astype(str) if df.index.dtype == object else df.index
+        raw = df[ind].apply(pd.to_numeric, errors="coerce")
+        for c in ind:
+            nonnum = raw[c].isna() & df[c].notna()
+            if nonnum.any():
+                raise DataFileError(
+                    f"indicator {c!r} has non-numeric value {df.loc[nonnum, c].iloc[0]!r} "
+                    f"for unit {nonnum[nonnum].index[0]!r} (rule: indicators are numbers)"
+                )
+            if raw[c].isna().all():
+                raise DataFileError(
+                    f"indicator {c!r} is missing for every unit (rule: an indicator needs at "
+                    "least one value)"
+                )
+        self.units = df[[c for c in df.columns if c not in ind]].copy()
+        self.data: dict[str, pd.DataFrame] = {"Raw": raw.astype(float)}
+        self.log: dict[str, dict[str, Any]] = {}
+        self.analysis: dict[str, Any] = {}
+        self.weights: dict[str, pd.DataFrame] = {"Original": weights_frame(self.meta)}
+        nlev = self.n_levels
+        self.level_names = list(level_names) if level_names else [
+            f"Level{lv}" for lv in range(1, nlev + 1)
+        ]
+        self._init_args = {"unit_col": unit_col, "level_names": level_names}
+        self._source = (data, meta)
+
+    # ------------------------------------------------------------------ structure
+    @property
+    def indicator_codes(self) -> list[str]:
+        """Indicator codes in framework order."""
+        return self.meta.loc[self.meta["Type"] == "Indicator", "iCode"].tolist()
+
+    @property
+    def n_levels(self) -> int:
+        """Number of levels (indicators are level 1)."""
+        return int(self.meta["Level"].max())
+
+    @property
+    def top_code(self) -> str:
+        """Code of the top-level index."""
+        m = self.meta
+        return m.loc[m["Level"] == self.n_levels, "iCode"].iloc[0]
+
+    def children(self, code: str) -> list[str]:
+        """Codes directly below ``code``, in framework order."""
+        m = self.meta
+        return m.loc[m["Parent"] == code, "iCode"].tolist()
+
+    def codes_at(self, level: int) -> list[str]:
+        """Indicator/aggregate codes at ``level``, in framework order."""
+        m = self.meta
+        return m.loc[m["Level"] == level, "iCode"].tolist()
+
+    def _get(self, dset: str) -> pd.DataFrame:
+        if dset not in self.data:
+            raise ParameterError(f"dset={dset!r} is not a data set of this coin; "
+                                 f"available: {list(self.data)}")
+        return self.data[dset]
+
+    def _record(self, step: str, kwargs: dict[str, Any]) -> None:
+        self.log.pop(step, None)
+        self.log[step] = copy.deepcopy(kwargs)
+
+    def __repr__(self) -> str:
+        return (f"Coin({len(self.data['Raw'])} units, {len(self.indicator_codes)} indicators, "
+                f"{self.n_levels} levels; data sets {list(self.data)})")
+
+    # ------------------------------------------------------------------ steps
+    def denominate(
+        self, dset: str = "Raw", *, denomby: dict[str, str] | None = None,
+        scale: dict[str, float] | None = None, write_to: str | None = None,
+    ) -> Coin:
+        """Divide indicators by denominators (COINr ``Denominate``).
+
+        ``denomby`` maps indicator → denominator column of the unit data (default: the
+        framework's ``Denominator`` column); the denominator is first divided by ``scale``
+        (COINr's ScaleFactor, default 1).
+        """
+        self._record("denominate", dict(dset=dset, denomby=denomby, scale=scale,
+                                        write_to=write_to))
+        x = self._get(dset).copy()
+        if denomby is None:
+            m = self.meta
+            sel = m[(m["Type"] == "Indicator") & m["Denominator"].notna()]
+            denomby = dict(zip(sel["iCode"], sel["Denominator"], strict=True))
+        scale = scale or {}
+        for code, den in denomby.items():
+            if code not in x.columns:
+                raise ParameterError(f"denomby: {code!r} is not an indicator of {dset!r}")
+            if den not in self.units.columns:
+                raise DataFileError(
+                    f"denominator {den!r} of indicator {code!r} is not a column of the unit data"
+                )
+            d = self.units[den].reindex(x.index).astype(float) / float(scale.get(code, 1.0))
+            x[code] = x[code] / d
+        self.data[write_to or "Denominated"] = x
+        return self
+
+    def impute(
+        self, dset: str = "Denominated", *, method: str = "mean", group: str | None = None,
+        value: float | None = None, write_to: str | None = None,
+    ) -> Coin:
+        """Impute missing values (COINr ``Impute``).
+
+        ``group`` names a unit column for the ``*_group`` methods.
+        """
+        from .impute import impute
+
+        self._record("impute", dict(dset=dset, method=method, group=group, value=value,
+                                    write_to=write_to))
+        x = self._get(dset)
+        groups = None
+        if group is not None:
+            if group not in self.units.columns:
+                raise ParameterError(f"group={group!r} is not a unit column; available: "
+                                     f"{list(self.units.columns)}")
+            groups = self.units[group].reindex(x.index)
+        self.data[write_to or "Imputed"] = impute(x, method=method, groups=groups, value=value)
+        return self
+
+    def screen(
+        self, dset: str = "Imputed", *, unit_screen: str = "byNA", dat_thresh: float = 2 / 3,
+        nonzero_thresh: float = 0.05, force: dict | None = None, write_to: str | None = None,
+    ) -> Coin:
+        """Remove units with low data availability (COINr ``Screen``)."""
+        from .impute import screen
+
+        self._record("screen", dict(dset=dset, unit_screen=unit_screen, dat_thresh=dat_thresh,
+                                    nonzero_thresh=nonzero_thresh, force=force,
+                                    write_to=write_to))
+        out, summary = screen(self._get(dset), unit_screen=unit_screen, dat_thresh=dat_thresh,
+                              nonzero_thresh=nonzero_thresh, force=force)
+        name = write_to or "Screened"
+        self.data[name] = out
+        self.analysis[name] = {"summary": summary,
+                               "removed": summary.index[~summary["Included"]].tolist()}
+        return self
+
+    def treat(
+        self, dset: str = "Screened", *, winmax: int | None = 5, skew_thresh: float = 2,
+        kurt_thresh: float = 3.5, log_fallback: bool = True, combine_treat: bool = False,
+        indiv: dict | None = None, write_to: str | None = None,
+    ) -> Coin:
+        """Treat outliers with COINr's default rule (see :mod:`.treat`)."""
+        from .treat import treat
+
+        self._record("treat", dict(dset=dset, winmax=winmax, skew_thresh=skew_thresh,
+                                   kurt_thresh=kurt_thresh, log_fallback=log_fallback,
+                                   combine_treat=combine_treat, indiv=indiv,
+                                   write_to=write_to))
+        out, details = treat(self._get(dset), winmax=winmax, skew_thresh=skew_thresh,
+                             kurt_thresh=kurt_thresh, log_fallback=log_fallback,
+                             combine_treat=combine_treat, indiv=indiv)
+        name = write_to or "Treated"
+        self.data[name] = out
+        self.analysis[name] = {"details": details}
+        return self
+
+    def normalise(
+        self, dset: str = "Treated", *, method: str = "minmax",
+        directions: dict[str, int] | None = None, write_to: str | None = None, **params: Any,
+    ) -> Coin:
+        """Normalise with directions applied (see :func:`.normalise.normalise`)."""
+        from .normalise import normalise
+
+        self._record("normalise", dict(dset=dset, method=method, directions=directions,
+                                       write_to=write_to, **params))
+        self.data[write_to or "Normalised"] = normalise(
+            self._get(dset), self.meta, method=method, directions=directions, **params
+        )
+        return self
+
+    def aggregate(
+        self, dset: str = "Normalised", *, method: str | list[str] = "arithmetic",
+        weights=None, dat_thresh: float | list[float] | None = None, upper: float = 10.0,
+        write_to: str | None = None,
+    ) -> Coin:
+        """Aggregate up the hierarchy (COINr ``Aggregate``).
+
+        Parameters
+        ----------
+        method : str or list of str
+            One method for every level, or one per aggregation level (levels 2..L); see
+            :mod:`.aggregate`.
+        weights : None, str, DataFrame, Series or dict
+            None for the framework's weights, the name of a weight set in :attr:`weights`, or a
+            table/mapping ``iCode → Weight`` (checked against the framework).
+        dat_thresh : float or list, optional
+            Minimum share of available children (per level), else NaN.
+        """
+        import pandas as pd
+
+        self._record("aggregate", dict(dset=dset, method=method, weights=weights,
+                                       dat_thresh=dat_thresh, upper=upper, write_to=write_to))
+        nag = self.n_levels - 1
+        methods = [method] * nag if isinstance(method, str) else list(method)
+        if len(methods) != nag:
+            raise ParameterError(f"method: give 1 or {nag} methods (one per aggregation level), "
+                                 f"got {len(methods)}")
+        for mth in methods:
+            check_choice("method", mth, _agg.AGG_METHODS)
+        th = dat_thresh if isinstance(dat_thresh, list | tuple) else [dat_thresh] * nag
+        if isinstance(weights, str):
+            if weights not in self.weights:
+                raise ParameterError(f"weights={weights!r} is not a weight set; available: "
+                                     f"{list(self.weights)}")
+            wf = self.weights[weights]
+        else:
+            wf = weights_frame(self.meta, weights)
+        wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
+        x = self._get(dset)
+        cols = {c: x[c].to_numpy(dtype=float) for c in self.indicator_codes}
+        for lev in range(2, self.n_levels + 1):
+            for parent in self.codes_at(lev):
+                kids = self.children(parent)
+                X = pd.DataFrame({k: cols[k] for k in kids}).to_numpy()
+                w = [wmap[k] for k in kids]
+                import numpy as np
+
+                cols[parent] = _agg.aggregate_values(
+                    X, np.array(w), method=methods[lev - 2], dat_thresh=th[lev - 2],
+                    upper=upper, codes=kids)
+        out = pd.DataFrame(cols, index=x.index)
+        self.data[write_to or "Aggregated"] = out
+        return self
+
+    # ------------------------------------------------------------------ replay
+    def regen(self, changes: dict[str, dict[str, Any]] | None = None) -> Coin:
+        """Rebuild the coin from Raw by replaying the log, with ``changes`` applied.
+
+        ``changes`` maps a step name to keyword arguments that replace the logged ones, e.g.
+        ``{"treat": {"winmax": 2}, "aggregate": {"method": "geometric"}}``.
+        """
+        changes = changes or {}
+        unknown = set(changes) - set(self.log)
+        if unknown:
+            raise ParameterError(f"regen: step(s) {sorted(unknown)} were not run; logged steps: "
+                                 f"{list(self.log)}")
+        new = Coin(*self._source, **self._init_args)
+        new.weights = {k: v.copy() for k, v in self.weights.items()}
+        for step, kwargs in self.log.items():
+            kw = {**kwargs, **changes.get(step, {})}
+            getattr(new, step)(**kw)
+        return new
+
+    # ------------------------------------------------------------------ results
+    def ranks(self, dset: str = "Aggregated") -> pd.DataFrame:
+        """Rank of every unit in every column (1 = highest, ties share the best rank)."""
+        import pandas as pd
+
+        x = self._get(dset)
+        return pd.DataFrame(rank_desc(x.to_numpy(dtype=float), axis=0), index=x.index,
+                            columns=x.columns).astype("Int64")
+
+    def results(self, dset: str = "Aggregated", *, tab_type: str = "Full",
+                use: str = "scores", nround: int | None = None) -> pd.DataFrame:
+        """Results table sorted by the index (COINr ``get_results``), unrounded by default.
+
+        ``tab_type``: ``"Summ"`` (index and rank), ``"Aggs"`` (every aggregate) or ``"Full"``
+        (aggregates then indicators); ``use="ranks"`` replaces scores by ranks.
+        """
+        import pandas as pd
+
+        check_choice("tab_type", tab_type, ("Summ", "Aggs", "Full"))
+        check_choice("use", use, ("scores", "ranks"))
+        x = self._get(dset)
+        top = self.top_code
+        m = self.meta[self.meta["Type"] == "Aggregate"]
+        aggs = m.sort_values(["Level"], ascending=False, kind="stable")["iCode"].tolist()
+        cols = {"Summ": [top], "Aggs": aggs, "Full": aggs + self.indicator_codes}[tab_type]
+        tab = x[cols] if use == "scores" else self.ranks(dset)[cols]
+        rank = pd.Series(rank_desc(x[top].to_numpy(dtype=float)), index=x.index)
+        out = pd.concat([rank.astype("Int64").rename("Rank"), tab], axis=1)
+        if "uName" in self.units.columns:
+            out.insert(0, "uName", self.units["uName"].reindex(out.index))
+        out = out.sort_values("Rank", kind="stable")
+        if nround is not None and use == "scores":
+            out[cols] = out[cols].round(nround)
+        return out
+
+
+def build_example_coin(up_to: str | None = None) -> Coin:
+    """Build COINr's ASEM example coin (51 countries, 49 indicators), as ``build_example_coin``.
+
+    Steps: Denominate (framework denominators) → Impute (EurAsia group mean) → Screen (90 %
+    availability, by NA, on the imputed data set) → Treat (winmax 5) → Normalise (min-max 0–100)
+    → Aggregate (arithmetic mean). ``up_to`` stops after the named step (``"new_coin"``,
+    ``"denominate"``, ``"impute"``, ``"screen"``, ``"treat"``, ``"normalise"``,
+    ``"aggregate"``).
+
+    Examples
+    --------
+    >>> coin = build_example_coin()
+    >>> coin.results().index[:3].tolist()
+    ['CHE', 'NLD', 'DNK']
+    """
+    from .. import datasets
+
+    order = ("new_coin", *STEPS)
+    if up_to is None:
+        up_to = "aggregate"
+    check_choice("up_to", str(up_to).lower(), order)
+    stop = order.index(str(up_to).lower())
+    idata = datasets.read("coinr_asem", "asem_iData.csv")
+    imeta = datasets.read("coinr_asem", "asem_iMeta.csv")
+    coin = Coin(idata, imeta, level_names=["Indicator", "Pillar", "Sub-index", "Index"])
+    calls = [
+        lambda c: c.denominate("Raw"),
+        lambda c: c.impute("Denominated", method="mean_group", group="EurAsia_group"),
+        lambda c: c.screen("Imputed", dat_thresh=0.9, unit_screen="byNA"),
+        lambda c: c.treat("Screened", winmax=5),
+        lambda c: c.normalise("Treated", method="minmax", l_u=(0, 100)),
+        lambda c: c.aggregate("Normalised", method="arithmetic"),
+    ]
+    for f in calls[:stop]:
+        f(coin)
+    return coin
