@@ -57,6 +57,7 @@ __all__ = [
     "TEMPLATE_COLUMNS",
     "Assessment",
     "beside_external",
+    "capacities_for_essential",
     "compare",
     "crosswalk",
     "example_assessment",
@@ -285,8 +286,9 @@ def items(level: str = "preliminary") -> pd.DataFrame:
     it = fw[fw["level"] == spec["item"]]
     if it.empty:
         raise FrameworkError(
-            f"level {level!r}: the item codes of the {spec['title']} could not be verified from "
-            f"public copies and are not stored (only its {len(fw)} essentials are); see "
+            f"level {level!r}: the {spec['expected'][spec['item']]} item codes of the "
+            f"{spec['title']} could not be verified from public copies and are not stored "
+            f"(only its {len(fw)} essentials are); see "
             "resilience_analytics/frameworks/ASSESSMENT.md. Use level='preliminary' or 'cri'.")
     groups = fw.set_index("code")["label"]
     out = it.rename(columns={"parent": "group"}).set_index("code")
@@ -1065,60 +1067,143 @@ def needs_from_gaps(assessment: Assessment, *, n: int = 3, specific: bool = True
     return pd.DataFrame(rows, columns=cols)
 
 
-def who_can_teach(assessment_or_city: Assessment | str, essential: int | str = 8, *,
-                  k: int = 10, city: str | None = None, kind: str = "both",
-                  **kwargs: Any) -> dict[str, pd.DataFrame]:
-    """Who can teach us on one essential? Offers (matching) and complementary peers (peers).
+def capacities_for_essential(essential: int | str, *, inform: pd.DataFrame | None = None,
+                             include_weak: bool = False) -> pd.DataFrame:
+    """External capacity measures of one essential, by country, oriented higher = better.
 
-    Delegates to :func:`resilience_analytics.matching.rank_offers` with the needs of that
-    essential and to :func:`resilience_analytics.peers.complementary` with the essential's themes
-    as the capacities sought.
+    The INFORM lack-of-coping-capacity components linked to the essential in :func:`crosswalk`
+    (``direct`` and ``partial`` links; ``weak`` ones too with ``include_weak=True``), turned
+    around as ``10 - value`` so that higher means more capacity. This is the ``capacities``
+    table :func:`resilience_analytics.peers.complementary` accepts (country-level values
+    attached to each city by ISO3).
 
     Parameters
     ----------
-    assessment_or_city : Assessment or str
-        An assessment (its weak essential becomes the need) or a real city name.
+    essential : int or str
+        1–10 or ``"E8"``.
+    inform : pandas.DataFrame, optional
+        INFORM table (default :func:`resilience_analytics.countries.inform`).
+    include_weak : bool, default False
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``iso3``, one column ``inform_<component>_capacity`` per linked component.
+
+    Raises
+    ------
+    ParameterError
+        If the essential has no linked INFORM component (Essential 5, natural buffers).
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> caps = ra.assessment.capacities_for_essential(8)
+    >>> caps.columns.tolist()
+    ['inform_physical_infrastructure_capacity', 'inform_communication_capacity', \
+'inform_access_to_health_care_capacity']
+    """
+    e = _essential_number(essential)
+    cw = crosswalk()
+    links = cw[(cw["essential"] == e) & (cw["target_framework"] == "inform")]
+    if not include_weak:
+        links = links[links["relation"] != "weak"]
+    if links.empty:
+        raise ParameterError(
+            f"Essential {e} has no {'' if include_weak else 'direct or partial '}INFORM "
+            "counterpart in the crosswalk, so no external capacity can rank peers on it; "
+            + ("use include_weak=True or " if not include_weak else "")
+            + "look for offers with ra.matching instead")
+    if inform is None:
+        from . import countries
+
+        inform = countries.inform()
+    tab = inform.set_index("iso3") if "iso3" in inform.columns else inform
+    comps = list(dict.fromkeys(links["target_code"]))
+    out = (10.0 - tab[comps].astype("float64"))
+    out.columns = [f"inform_{c}_capacity" for c in comps]
+    out.index.name = "iso3"
+    return out
+
+
+def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | str = 8, *,
+                  k: int = 10, city: str | int | None = None, kind: str = "both",
+                  inform: pd.DataFrame | None = None,
+                  peers_options: dict[str, Any] | None = None,
+                  offers_options: dict[str, Any] | None = None) -> dict[str, pd.DataFrame]:
+    """Who can teach us on one essential? Complementary peers and ranked offers, in one call.
+
+    * ``peers``: :func:`resilience_analytics.peers.complementary` with the essential's external
+      capacities (:func:`capacities_for_essential`): hazard-similar cities that are stronger
+      where the city is weak on this essential.
+    * ``offers``: :func:`resilience_analytics.matching.rank_offers` with the essential's needs
+      (:func:`needs_from_gaps`, or the essential's themes when a city name is given).
+
+    Parameters
+    ----------
+    assessment_or_city : Assessment, str or int
+        An assessment (its essential becomes the need) or a real gazetteer city.
     essential : int or str
         1–10 or ``"E8"``.
     k : int
         Number of peers / offers to return.
-    city : str, optional
-        Real gazetteer city to match from, when the assessment belongs to a fictional city.
-    kind : {"both", "offers", "peers"}
-    **kwargs
-        Passed on to both helpers.
+    city : str or int, optional
+        Real city to match from when the assessment belongs to a fictional city.
+    kind : {"both", "peers", "offers"}
+    inform : pandas.DataFrame, optional
+        INFORM table for the capacities (default: the real one).
+    peers_options, offers_options : dict, optional
+        Extra keyword arguments for ``complementary`` and ``rank_offers``.
 
     Returns
     -------
     dict
-        ``{"needs": ..., "offers": ..., "peers": ...}`` (only the parts asked for).
+        ``{"needs": ..., "peers": ..., "offers": ...}`` (only the parts asked for).
+
+    Examples
+    --------
+    >>> import pandas as pd, resilience_analytics as ra
+    >>> inform = pd.DataFrame({"physical_infrastructure": [6.0, 2.0, 5.0],
+    ...     "communication": [5.0, 1.0, 6.0], "access_to_health_care": [4.0, 2.0, 4.0]},
+    ...     index=pd.Index(["AAA", "BBB", "CCC"], name="iso3"))
+    >>> t = pd.DataFrame({"name": ["Example City A", "Example City B", "Example City C"],
+    ...     "country_iso3": ["AAA", "BBB", "CCC"], "fl_count": [5, 5, 6]},
+    ...     index=pd.Index([1, 2, 3], name="city_id"))
+    >>> out = ra.assessment.who_can_teach("Example City A", 8, kind="peers", inform=inform,
+    ...     peers_options={"table": t, "features": ["fl_count"],
+    ...                    "memberships": pd.DataFrame(columns=["city_id", "network"])})
+    >>> out["peers"]["name"].iloc[0]
+    'Example City B'
     """
     import pandas as pd
 
     check_choice("kind", kind, ["both", "offers", "peers"])
+    k = int(check_positive("k", k))
     e = _essential_number(essential)
     themes = themes_for_essential(e)
     if isinstance(assessment_or_city, Assessment):
         needs = needs_from_gaps(assessment_or_city, essentials=[e])
-        who = city or assessment_or_city.city
+        who = city if city is not None else assessment_or_city.city
     else:
-        who = city or assessment_or_city
-        needs = pd.DataFrame({"entry_id": [f"ask-{_slug(who)}-e{e}-{t}" for t in themes],
-                              "city": who, "role": "need", "theme": themes,
+        who = city if city is not None else assessment_or_city
+        needs = pd.DataFrame({"entry_id": [f"ask-{_slug(str(who))}-e{e}-{t}" for t in themes],
+                              "city": str(who), "role": "need", "theme": themes,
                               "description": f"Wants to learn on Essential {e}",
                               "provider_type": "city", "date": "", "source": "who_can_teach"})
     if who == EXAMPLE_CITY:
-        raise ParameterError(f"{EXAMPLE_CITY!r} is fictional and has no peers; pass city= a "
-                             "real gazetteer city to match from")
+        raise ParameterError(f"{EXAMPLE_CITY!r} is fictional and has no peers or offers; pass "
+                             "city= a real gazetteer city to match from")
     out: dict[str, pd.DataFrame] = {"needs": needs}
-    if kind in ("both", "offers"):
-        from . import matching
-
-        out["offers"] = matching.rank_offers(who, needs=needs, **kwargs).head(k)
     if kind in ("both", "peers"):
         from . import peers
 
-        out["peers"] = peers.complementary(who, capacities=themes, k=k, **kwargs)
+        caps = capacities_for_essential(e, inform=inform)
+        out["peers"] = peers.complementary(who, capacities=caps, n_weakest=caps.shape[1], k=k,
+                                           **(peers_options or {}))
+    if kind in ("both", "offers"):
+        from . import matching
+
+        out["offers"] = matching.rank_offers(who, needs=needs, **(offers_options or {})).head(k)
     return out
 
 
