@@ -864,7 +864,8 @@ def plot_profile(assessment: Assessment, *, kind: str = "radar", ax: Any = None,
     highlight : int
         Number of weakest groups drawn in a contrasting colour.
     save : str, optional
-        File stem; saved with :func:`resilience_analytics.figures.save_figure` when available.
+        File stem; saved with :func:`resilience_analytics.figures.save_figure` (PNG and SVG in
+        ``ra.settings.get_figures_dir()``).
 
     Returns
     -------
@@ -920,12 +921,9 @@ def plot_profile(assessment: Assessment, *, kind: str = "radar", ax: Any = None,
     ax.set_title(title, fontsize=10)
     fig.tight_layout()
     if save:
-        try:
-            from . import figures
+        from . import figures
 
-            figures.save_figure(fig, save)
-        except (ImportError, AttributeError):
-            fig.savefig(f"{save}.png", dpi=150)
+        figures.save_figure(fig, save)
     return fig
 
 
@@ -1201,9 +1199,12 @@ def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | s
         out["peers"] = peers.complementary(who, capacities=caps, n_weakest=caps.shape[1], k=k,
                                            **(peers_options or {}))
     if kind in ("both", "offers"):
-        from . import matching
+        from . import cities, matching
 
-        out["offers"] = matching.rank_offers(who, needs=needs, **(offers_options or {})).head(k)
+        # the needs are asked on behalf of the real city matched from (``city=``)
+        name = cities.resolve(who).name
+        out["offers"] = matching.rank_offers(who, needs=needs.assign(city=name), k=k,
+                                             **(offers_options or {}))
     return out
 
 

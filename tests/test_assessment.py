@@ -388,3 +388,26 @@ def test_import_stays_light():
             "print('pandas' in sys.modules, 'matplotlib' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+def test_plot_profile_saves_through_figures(tmp_path, monkeypatch):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from resilience_analytics import settings
+
+    monkeypatch.setattr(settings, "figures_dir", tmp_path)
+    A.plot_profile(A.example_assessment("after"), kind="bar", save="example_city_profile")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["example_city_profile.png",
+                                                          "example_city_profile.svg"]
+
+
+@pytest.mark.data
+def test_who_can_teach_offers_for_a_real_city_by_name():
+    out = A.who_can_teach("The Hague", 8, kind="offers", k=5,
+                          offers_options={"hazard_weight": 0})
+    assert set(out["needs"]["theme"]) == {"critical_infrastructure", "energy"}
+    offers = out["offers"]
+    assert 0 < len(offers) <= 5
+    assert set(offers["need_theme"]) <= {"critical_infrastructure", "energy"}
+    assert "The Hague" not in set(offers["offer_city"].dropna())
