@@ -309,9 +309,10 @@ def crosswalk() -> pd.DataFrame:
     pandas.DataFrame
         ``essential`` (1–10), ``target_framework`` (``"inform"``: a component of INFORM's lack
         of coping capacity, named as in :func:`resilience_analytics.countries.inform`;
-        ``"cri"``: a City Resilience Index indicator; ``"city_framework"``: an indicator of the
-        package's city framework), ``target_code``, ``relation`` (``direct``, ``partial``,
-        ``weak``) and a ``rationale``.
+        ``"cri"``: a City Resilience Index indicator; ``"city_framework"``: an ``iCode`` of
+        ``frameworks/city_framework.csv``, the composite city framework), ``target_code``,
+        ``relation`` (``direct``, ``partial``, ``weak``) and a ``rationale``. Every code is
+        checked against its framework.
 
     Examples
     --------
@@ -331,6 +332,16 @@ def crosswalk() -> pd.DataFrame:
     unknown = sorted(set(check["target_code"]) - set(items("cri").index))
     if unknown:
         raise FrameworkError(f"crosswalk: unknown City Resilience Index code(s) {unknown}")
+    cf = pd.read_csv(_package_file("frameworks", "city_framework.csv"), usecols=["iCode"])
+    unknown = sorted(set(cw.loc[cw["target_framework"] == "city_framework", "target_code"])
+                     - set(cf["iCode"].dropna()))
+    if unknown:
+        raise FrameworkError(f"crosswalk: unknown city framework code(s) {unknown}; see "
+                             "resilience_analytics/frameworks/city_framework.csv")
+    bad_fw = sorted(set(cw["target_framework"]) - {"inform", "cri", "city_framework"})
+    if bad_fw:
+        raise FrameworkError(f"crosswalk: unknown target_framework {bad_fw}; accepted "
+                             "'inform', 'cri', 'city_framework'")
     inform_ok = {"drr", "governance", "communication", "physical_infrastructure",
                  "access_to_health_care"}
     bad_inform = sorted(set(cw.loc[cw["target_framework"] == "inform", "target_code"])

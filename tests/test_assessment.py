@@ -411,3 +411,13 @@ def test_who_can_teach_offers_for_a_real_city_by_name():
     assert 0 < len(offers) <= 5
     assert set(offers["need_theme"]) <= {"critical_infrastructure", "energy"}
     assert "The Hague" not in set(offers["offer_city"].dropna())
+
+
+def test_crosswalk_city_framework_codes_exist_in_the_composite_framework():
+    import resilience_analytics as ra
+
+    cw = A.crosswalk()
+    codes = set(cw.loc[cw["target_framework"] == "city_framework", "target_code"])
+    assert codes and codes <= set(ra.composite.city_framework()["iCode"])
+    assert cw.loc[(cw["target_framework"] == "city_framework") & (cw["essential"] == 8),
+                  "target_code"].tolist() == ["inform_infrastructure"]
