@@ -16,6 +16,7 @@ from .impute import data_availability, impute, screen
 from .normalise import normalise
 from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
 from .treat import treat
+from .uncertainty import noisy_weights, sensitivity, uncertainty
 
 __all__ = [
     "AGG_METHODS",
@@ -27,10 +28,13 @@ __all__ = [
     "data_availability",
     "impute",
     "lineage",
+    "noisy_weights",
     "normalise",
     "rank_desc",
     "read_framework",
     "screen",
+    "sensitivity",
     "treat",
+    "uncertainty",
     "weights_frame",
 ]

@@ -36,7 +36,7 @@ from . import framework as _fw
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Coin", "build_example_coin", "rank_desc", "weights_frame"]
+__all__ = ["Coin", "build_example_coin", "rank_desc", "resolve_methods", "weights_frame"]
 
 STEPS = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 DEFAULT_NAMES = {
@@ -61,13 +61,23 @@ def rank_desc(values, axis: int = 0):
     [2.0, 1.0, 2.0, nan]
     """
     import numpy as np
-    from scipy.stats import rankdata
 
-    a = np.asarray(values, dtype=float)
+    a = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
     nan = np.isnan(a)
-    r = rankdata(np.where(nan, np.inf, -a), method="min", axis=axis).astype(float)
+    key = np.where(nan, np.inf, -a)
+    order = np.argsort(key, axis=0, kind="stable")
+    s = np.take_along_axis(key, order, axis=0)
+    n = s.shape[0]
+    pos = np.arange(n, dtype=float).reshape((n,) + (1,) * (s.ndim - 1))
+    start = np.empty(s.shape, dtype=bool)
+    start[:1] = True
+    start[1:] = s[1:] != s[:-1]
+    first = np.where(start, pos, 0.0)
+    first = np.maximum.accumulate(first, axis=0) + 1.0
+    r = np.empty_like(first)
+    np.put_along_axis(r, order, first, axis=0)
     r[nan] = np.nan
-    return r
+    return np.moveaxis(r, 0, axis)
 
 
 def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") -> pd.DataFrame:
@@ -136,6 +146,42 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
                 "must not all be zero)"
             )
     return base
+
+
+def resolve_methods(meta: pd.DataFrame, method) -> dict[str, str]:
+    """Map every aggregate code to its aggregation method.
+
+    ``method`` is a method name, a list with one method per aggregation level (2..L), or a dict
+    keyed by aggregate code or level with an optional ``"default"`` (else ``"arithmetic"``).
+
+    Examples
+    --------
+    >>> m = _fw.check_framework(_fw.example_framework())
+    >>> resolve_methods(m, {"Index": "geometric"})["Index"], resolve_methods(m, "harmonic")["Conn"]
+    ('geometric', 'harmonic')
+    """
+    aggs = meta[meta["Type"] == "Aggregate"]
+    levels = dict(zip(aggs["iCode"], aggs["Level"].astype(int), strict=True))
+    nag = int(meta["Level"].max()) - 1
+    if isinstance(method, str):
+        out = dict.fromkeys(levels, method)
+    elif isinstance(method, dict):
+        unknown = [k for k in method if k != "default" and k not in levels
+                   and k not in range(2, nag + 2)]
+        if unknown:
+            raise ParameterError(f"method: {unknown} are neither aggregate codes nor levels "
+                                 f"2..{nag + 1}; aggregates: {list(levels)}")
+        dflt = method.get("default", "arithmetic")
+        out = {c: method.get(c, method.get(lv, dflt)) for c, lv in levels.items()}
+    else:
+        ms = list(method)
+        if len(ms) != nag:
+            raise ParameterError(f"method: give 1 or {nag} methods (one per aggregation level), "
+                                 f"got {len(ms)}")
+        out = {c: ms[lv - 2] for c, lv in levels.items()}
+    for mth in out.values():
+        check_choice("method", mth, _agg.AGG_METHODS)
+    return out
 
 
 class Coin:
@@ -381,8 +427,9 @@ class Coin:
 
         Parameters
         ----------
-        method : str or list of str
-            One method for every level, or one per aggregation level (levels 2..L); see
+        method : str, list of str or dict
+            One method for every level, one per aggregation level (levels 2..L), or a dict
+            mapping aggregate codes (or levels) to methods with an optional ``"default"``; see
             :mod:`.aggregate`.
         weights : None, str, DataFrame, Series or dict
             None for the framework's weights, the name of a weight set in :attr:`weights`, or a
@@ -395,13 +442,11 @@ class Coin:
         self._record("aggregate", dict(dset=dset, method=method, weights=weights,
                                        dat_thresh=dat_thresh, upper=upper, write_to=write_to))
         nag = self.n_levels - 1
-        methods = [method] * nag if isinstance(method, str) else list(method)
-        if len(methods) != nag:
-            raise ParameterError(f"method: give 1 or {nag} methods (one per aggregation level), "
-                                 f"got {len(methods)}")
-        for mth in methods:
-            check_choice("method", mth, _agg.AGG_METHODS)
+        method_of = resolve_methods(self.meta, method)
         th = dat_thresh if isinstance(dat_thresh, list | tuple) else [dat_thresh] * nag
+        if len(th) != nag:
+            raise ParameterError(f"dat_thresh: give 1 or {nag} values (one per aggregation "
+                                 f"level), got {len(th)}")
         if isinstance(weights, str):
             if weights not in self.weights:
                 raise ParameterError(f"weights={weights!r} is not a weight set; available: "
@@ -420,7 +465,7 @@ class Coin:
                 import numpy as np
 
                 cols[parent] = _agg.aggregate_values(
-                    X, np.array(w), method=methods[lev - 2], dat_thresh=th[lev - 2],
+                    X, np.array(w), method=method_of[parent], dat_thresh=th[lev - 2],
                     upper=upper, codes=kids)
         out = pd.DataFrame(cols, index=x.index)
         self.data[write_to or "Aggregated"] = out
