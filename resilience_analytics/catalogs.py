@@ -88,8 +88,8 @@ def wrap_longitude(lon: Any) -> Any:
     Examples
     --------
     >>> from resilience_analytics.catalogs import wrap_longitude
-    >>> float(wrap_longitude(267.0)), float(wrap_longitude(180.0)), float(wrap_longitude(-359.1))
-    (-93.0, -180.0, 0.9000000000000341)
+    >>> float(wrap_longitude(267.0)), float(wrap_longitude(180.0)), round(wrap_longitude(-359.1), 6)
+    (-93.0, -180.0, 0.9)
     """
     return ((lon + 180.0) % 360.0) - 180.0
 
@@ -182,6 +182,17 @@ def _clean_usgs(raw: pd.DataFrame, source: str) -> pd.DataFrame:
             "Magnitude Type", "ID", "Source", "Status"]
     require_columns(raw, cols, source)
     n_raw = len(raw)
+    known = ["Earthquake", "Nuclear Explosion", "Explosion", "Rock Burst"]
+    unknown = ~raw["Type"].isin(known)
+    if unknown.any():  # a truncated row would otherwise be filtered out silently
+        from .errors import DataFileError
+
+        rows = raw.index[unknown].tolist()
+        raise DataFileError(
+            f"{source}: column 'Type', row(s) {rows[:5]}: value(s) "
+            f"{raw.loc[unknown, 'Type'].head(5).tolist()} not among {known} "
+            "(truncated or malformed file?)"
+        )
     types = raw["Type"].value_counts().to_dict()
     df = raw.loc[raw["Type"] == "Earthquake", cols].copy()
     # 3 rows of the Kaggle file carry ISO timestamps instead of MM/DD/YYYY; coerce, then
@@ -736,7 +747,7 @@ def parse_eruption_year(text: Any) -> Any:
     Examples
     --------
     >>> from resilience_analytics.catalogs import parse_eruption_year
-    >>> parse_eruption_year("8300 BCE"), parse_eruption_year("1944 CE")
+    >>> int(parse_eruption_year("8300 BCE")), int(parse_eruption_year("1944 CE"))
     (-8300, 1944)
     """
     import pandas as pd
