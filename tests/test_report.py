@@ -1,0 +1,308 @@
+"""The report runner: validation before work, safe folders, atomic reports, batch, verify.
+
+Runs two tiny fictional notebooks (tests/notebook_factory.py), not the real suite.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as settings_h
+from hypothesis import strategies as st
+from notebook_factory import make_notebook, make_suite
+
+import resilience_analytics as ra
+from resilience_analytics import report, settings
+from resilience_analytics.errors import ParameterError, UnknownCityError
+from resilience_analytics.manifest import ManifestError
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    return {str(p.relative_to(folder)): (p.stat().st_size, p.stat().st_mtime_ns)
+            for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="module")
+def suite(tmp_path_factory) -> list[Path]:
+    return make_suite(tmp_path_factory.mktemp("nb"), title_alpha="Alpha <b>&amp; \"bold\"</b>")
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, suite):
+    """One report for Kyiv, shared by the read-only tests below."""
+    out = tmp_path_factory.mktemp("out")
+    saved = settings.cache_dir, settings.progress
+    settings.cache_dir, settings.progress = tmp_path_factory.mktemp("cache"), False
+    try:
+        rep = report.run_report("Kiev", out=out, notebooks=suite, parameters={"scale": "3"})
+    finally:
+        settings.cache_dir, settings.progress = saved
+    return out, rep
+
+
+# ------------------------------------------------------------------ slugs and safe folders
+
+
+@pytest.mark.parametrize(
+    "name, slug",
+    [("../../etc", "etc"), ("<script>alert(1)</script>", "script-alert-1-script"),
+     ("..", "report"), ("/", "report"), ("/etc/passwd", "etc-passwd"),
+     ("C:\\Windows\\..", "c-windows"), ("São Paulo", "sao-paulo"), ("Den Haag", "den-haag"),
+     ("a" * 300, "a" * 80)],
+)
+def test_slugify_keeps_only_safe_characters(name, slug):
+    assert report.slugify(name) == slug
+
+
+@given(st.text(max_size=60))
+@settings_h(max_examples=200, deadline=None)
+def test_any_text_gives_a_plain_folder_name(text):
+    slug = report.slugify(text)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*|report", slug)
+
+
+@pytest.mark.parametrize("name", ["../../etc", "<script>", "..", "/tmp/x", "a/../../b", "~"])
+def test_report_dir_never_leaves_out(tmp_path, name):
+    target = report.report_dir(tmp_path / "out", name)
+    assert target.parent == tmp_path / "out"
+    assert target.resolve().is_relative_to((tmp_path / "out").resolve())
+
+
+@pytest.mark.parametrize("city", ["../../etc", "<script>"])
+def test_hostile_city_stops_before_writing_anything(tmp_path, suite, city):
+    out = tmp_path / "out"
+    with pytest.raises(UnknownCityError, match="Closest names"):
+        report.run_report(city, out=out, notebooks=suite)
+    assert not out.exists()
+    assert not (tmp_path / "etc").exists()
+
+
+# ------------------------------------------------------------------ parameters
+
+
+def test_parameters_are_read_from_the_notebooks(suite):
+    table = report.notebook_parameters(suite)
+    alpha = table[table["notebook"] == "01-alpha"].set_index("name")
+    assert list(alpha.index) == ["city", "output_dir", "scale", "method", "n"]
+    assert alpha.loc["scale", "type"] == "float"
+    assert alpha.loc["method", "help"] == "aggregation; one of: mean, median"
+
+
+@pytest.mark.parametrize(
+    "params, message",
+    [({"method": "max"}, r"method='max' is not accepted; choose one of: 'mean', 'median'"),
+     ({"scale": -1}, r"scale must be a finite number > 0, got -1"),
+     ({"scale": "abc"}, r"parameter 'scale' \(float\) must be a number, got 'abc'"),
+     ({"n": "2.5"}, r"parameter 'n' \(int\) must be a whole number, got '2.5'"),
+     ({"colour": "red"}, r"unknown parameter 'colour'; the notebooks accept: city, method, n, "
+                         r"scale"),
+     ({"output_dir": "/tmp"}, r"'output_dir' is set by the report runner")],
+)
+def test_bad_parameters_stop_before_any_work(tmp_path, suite, params, message):
+    out = tmp_path / "out"
+    with pytest.raises(ParameterError, match=message):
+        report.run_report("Kyiv", out=out, notebooks=suite, parameters=params)
+    assert not out.exists()
+
+
+def test_command_line_strings_are_converted_with_the_type_hints(suite):
+    city, per_nb = report.validate_parameters(
+        {"city": "Kiev", "scale": "0.5", "n": "4", "method": "median"}, suite)
+    assert city.name == "Kyiv" and city.country_iso3 == "UKR"
+    assert per_nb[suite[0]] == {"city": "Kyiv", "scale": 0.5, "n": 4, "method": "median"}
+
+
+def test_unknown_notebook_name_lists_the_suite(tmp_path, suite):
+    with pytest.raises(ParameterError, match="not found"):
+        report.run_report("Kyiv", out=tmp_path, notebooks=[suite[0].parent / "99-nope.ipynb"])
+
+
+# ------------------------------------------------------------------ a report
+
+
+def test_report_folder_holds_notebooks_html_index_tables_manifest(built, suite):
+    out, rep = built
+    assert rep.path == out / "kyiv" and rep.city == "Kyiv"
+    for stem in ("01-alpha", "02-beta"):
+        assert (rep.path / f"{stem}.ipynb").is_file()
+        assert "<html" in (rep.path / f"{stem}.html").read_text("utf-8")
+        assert (rep.path / stem / "manifest.json").is_file()
+    # the parameters reached the kernel: scale 3 (a string on the command line) times 0, 1, 2
+    values = (rep.path / "01-alpha/tables/values.csv").read_text().splitlines()
+    assert values == [",x,agg", "0,0.0,3.0", "1,3.0,3.0", "2,6.0,3.0"]
+    assert "Kyiv" in (rep.path / "02-beta/tables/ratio.csv").read_text()
+    # nothing else: no temporary folders left in out
+    assert sorted(p.name for p in out.iterdir()) == ["kyiv"]
+
+
+def test_index_page_links_everything_and_escapes_titles(built):
+    _, rep = built
+    index = (rep.path / "index.html").read_text("utf-8")
+    assert 'href="01-alpha.html"' in index and 'href="02-beta.ipynb"' in index
+    assert 'href="01-alpha/tables/values.csv"' in index
+    assert "Alpha &lt;b&gt;&amp;amp; &quot;bold&quot;&lt;/b&gt;" in index
+    assert "<b>" not in index
+    assert "Resilience report: Kyiv (Ukraine)" in index
+
+
+def test_report_manifest_records_inputs_parameters_and_tables(built):
+    _, rep = built
+    m = json.loads((rep.path / "manifest.json").read_text())
+    assert m["kind"] == "report" and m["manifest_version"] == ra.manifest.MANIFEST_VERSION
+    assert m["parameters"] == {"scale": 3.0, "city": "Kyiv"}
+    assert m["city"] == {"city_id": 703448, "name": "Kyiv", "country_iso3": "UKR"}
+    assert m["seeds"] == {"settings.seed": settings.seed}
+    assert m["packages"]["pandas"] == __import__("pandas").__version__
+    assert [e["dataset"] for e in m["data_files"]] == ["gvp_holocene_volcanoes"]
+    gvp = ra.datasets.get("gvp_holocene_volcanoes").file()
+    assert m["data_files"][0]["sha256"] == gvp.sha256
+    assert set(m["tables"]) == {"01-alpha/tables/values.csv", "02-beta/tables/ratio.csv"}
+    assert m["tables"]["01-alpha/tables/values.csv"]["sha256"] == ra.manifest.sha256_file(
+        rep.path / "01-alpha/tables/values.csv")
+    assert [nb["name"] for nb in m["notebooks"]] == ["01-alpha", "02-beta"]
+
+
+def test_rerun_replaces_the_folder_cleanly(tmp_path, suite):
+    out = tmp_path / "out"
+    report.run_report("Kyiv", out=out, notebooks=suite[:1], html=False, jobs=1)
+    (out / "kyiv" / "stale.txt").write_text("from an older run")
+    again = report.run_report("Kyiv", out=out, notebooks=suite[:1], html=False, jobs=1,
+                              parameters={"n": 2})
+    assert not (again.path / "stale.txt").exists()
+    assert len((again.path / "01-alpha/tables/values.csv").read_text().splitlines()) == 3
+    assert sorted(p.name for p in out.iterdir()) == ["kyiv"]
+
+
+def test_failed_notebook_names_notebook_and_cell_and_leaves_nothing(tmp_path, suite):
+    nbdir = tmp_path / "nb"
+    nbdir.mkdir()
+    bad = make_notebook(nbdir / "03-broken.ipynb", "x = 1\nraise ValueError('boom in the data')")
+    out = tmp_path / "out"
+    first = report.run_report("Kyiv", out=out, notebooks=suite[:1], html=False, jobs=1)
+    before = _snapshot(first.path)
+    with pytest.raises(report.NotebookError) as info:
+        report.run_report("Kyiv", out=out, notebooks=[suite[0], bad], html=False, jobs=2)
+    message = str(info.value)
+    assert "03-broken.ipynb" in message and "cell 4" in message
+    assert "ValueError: boom in the data" in message
+    assert info.value.notebook == "03-broken.ipynb"
+    # the earlier report is untouched and no half-written folder remains
+    assert _snapshot(first.path) == before
+    assert sorted(p.name for p in out.iterdir()) == ["kyiv"]
+
+
+# ------------------------------------------------------------------ batch
+
+
+def test_batch_on_a_local_dask_cluster_of_two_processes(tmp_path, suite):
+    pytest.importorskip("dask.distributed")
+    out = tmp_path / "out"
+    table = report.run_reports(["Kyiv", "Rotterdam"], out=out, notebooks=suite[:1],
+                               engine="dask", n_workers=2, html=False, progress=False)
+    assert list(table["city"]) == ["Kyiv", "Rotterdam"]
+    assert list(table["status"]) == ["ok", "ok"], table["error"].tolist()
+    assert sorted(p.name for p in out.iterdir()) == ["kyiv", "rotterdam"]
+    m = json.loads((out / "rotterdam" / "manifest.json").read_text())
+    assert m["city"]["country_iso3"] == "NLD"
+
+
+def test_batch_validates_every_city_first(tmp_path, suite):
+    out = tmp_path / "out"
+    with pytest.raises(UnknownCityError, match="Xqzzyville"):
+        report.run_reports(["Kyiv", "Xqzzyville"], out=out, notebooks=suite[:1])
+    assert not out.exists()
+    with pytest.raises(ParameterError, match="engine='spark' is not accepted"):
+        report.run_reports(["Kyiv"], out=out, notebooks=suite[:1], engine="spark")
+    with pytest.raises(ParameterError, match="either cities"):
+        report.run_reports(out=out, notebooks=suite[:1])
+
+
+def test_batch_network_code_is_checked(tmp_path, suite):
+    pytest.importorskip("resilience_analytics.networks")
+    with pytest.raises(ParameterError, match="network='100RC' is not accepted.*'100rc'"):
+        report.run_reports(network="100RC", out=tmp_path, notebooks=suite[:1])
+
+
+# ------------------------------------------------------------------ verify
+
+
+@pytest.mark.data
+def test_verify_reproduces_an_unchanged_report_without_writing(built):
+    _, rep = built
+    before = _snapshot(rep.path)
+    result = report.verify(rep.path, progress=False)
+    assert result.ok, str(result)
+    assert result.tables_compared == 2
+    assert result.changed_data_files == [] and result.changed_packages == []
+    assert "OK: every result table reproduced exactly" in str(result)
+    assert _snapshot(rep.path) == before
+
+
+@pytest.mark.data
+def test_verify_names_changed_inputs_and_every_differing_value(tmp_path, built, suite):
+    _, rep = built
+    # a copy of the report whose notebook source, recorded inputs and one table were altered
+    copy = tmp_path / "kyiv"
+    shutil.copytree(rep.path, copy)
+    src = tmp_path / "nb"
+    make_suite(src)
+    make_notebook(src / "01-alpha.ipynb", "df = pd.DataFrame({'x': [float(i) for i in range(n)]})"
+                  " * scale + 1\ndf['agg'] = df['x'].mean()\nrun.table(df, 'values')")
+    m = json.loads((copy / "manifest.json").read_text())
+    for nb in m["notebooks"]:
+        nb["source"] = str(src / f"{nb['name']}.ipynb")
+    m["data_files"][0]["sha256"] = "0" * 64
+    m["packages"]["pandas"] = "0.0.1"
+    (copy / "manifest.json").write_text(json.dumps(m))
+    ratio = copy / "02-beta/tables/ratio.csv"
+    ratio.write_text(ratio.read_text().replace("1.0", "1.5"))
+    before = _snapshot(copy)
+
+    result = report.verify(copy, progress=False)
+    assert not result.ok
+    assert any(c.startswith("gvp_holocene_volcanoes/GVP_Volcano_List_Holocene") and "0000" in c
+               for c in result.changed_data_files)
+    assert result.changed_packages == [f"pandas: 0.0.1 -> {__import__('pandas').__version__}"]
+    assert any("01-alpha.ipynb differs" in c for c in result.changed_code)
+    assert result.modified_tables == ["02-beta/tables/ratio.csv"]
+    diffs = result.differences
+    alpha = diffs[diffs["table"] == "01-alpha/tables/values.csv"]
+    # x = 0, 3, 6 became 1, 4, 7 and their mean 3 became 4: four numbers, each named
+    assert sorted(zip(alpha["column"], alpha["recorded"], alpha["rerun"], strict=True)) == [
+        ("agg", "3.0", "4.0"), ("agg", "3.0", "4.0"), ("agg", "3.0", "4.0"),
+        ("x", "0.0", "1.0"), ("x", "3.0", "4.0"), ("x", "6.0", "7.0")]
+    beta = diffs[diffs["table"] == "02-beta/tables/ratio.csv"]
+    assert list(zip(beta["column"], beta["recorded"], beta["rerun"], strict=True)) == [
+        ("y", "1.5", "1.0")]
+    text = str(result)
+    assert "pandas: 0.0.1 ->" in text and "DIFFERENT" in text
+    assert "01-alpha/tables/values.csv row 0 (0) column x: recorded 0.0 rerun 1.0" in text
+    assert _snapshot(copy) == before
+
+
+def test_verify_refuses_missing_truncated_and_foreign_manifests(tmp_path, built):
+    _, rep = built
+    with pytest.raises(ManifestError, match="no manifest.json in"):
+        report.verify(tmp_path)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    text = (rep.path / "manifest.json").read_text()
+    (copy / "manifest.json").write_text(text[: len(text) // 2])
+    with pytest.raises(ManifestError, match="not valid JSON.*truncated or corrupt"):
+        report.verify(copy)
+    m = json.loads(text)
+    m["manifest_version"] = 99
+    (copy / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(ManifestError, match="manifest_version 99; this resilience_analytics "
+                                            "reads manifest_version 1 only"):
+        report.verify(copy)
+    del m["packages"]
+    m["manifest_version"] = 1
+    (copy / "manifest.json").write_text(json.dumps(m))
+    with pytest.raises(ManifestError, match=r"lacks required key\(s\) \['packages'\]"):
+        report.verify(copy)
