@@ -680,7 +680,8 @@ def load_assessment(path: str | os.PathLike, *, level: str = "preliminary",
         except FrameworkError:
             continue
         hits = sorted((set(df["code"]) & other_codes) - codes)
-        if hits and len(hits) >= max(1, len(set(df["code"]) - codes) // 2):
+        # most codes belong to the other framework: a wrong template, not a few typos
+        if hits and len(hits) * 2 > len(set(df["code"]) - {""}):
             foreign[other] = hits
     if foreign:
         other, hits = next(iter(foreign.items()))

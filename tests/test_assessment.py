@@ -421,3 +421,19 @@ def test_crosswalk_city_framework_codes_exist_in_the_composite_framework():
     assert codes and codes <= set(ra.composite.city_framework()["iCode"])
     assert cw.loc[(cw["target_framework"] == "city_framework") & (cw["essential"] == 8),
                   "target_code"].tolist() == ["inform_infrastructure"]
+
+
+def test_filled_xlsx_roundtrip_keeps_every_score(tmp_path):
+    df = pd.read_csv(A.example_path("before"), dtype=str, keep_default_na=False)
+    df["score"] = pd.to_numeric(df["score"]).astype("Int64")
+    p = A.write_template(tmp_path / "filled.xlsx", frame=df)
+    a, ref = A.load_assessment(p), A.example_assessment("before")
+    pd.testing.assert_series_equal(a.scores, ref.scores)
+    assert a.gaps["code"].tolist() == ref.gaps["code"].tolist()
+    assert a.evidence["P8.2"] == ref.evidence["P8.2"]
+
+
+def test_a_single_stray_code_is_unknown_not_a_level_mismatch(tmp_path):
+    p = _filled(tmp_path, lambda d: d.assign(code=d["code"].replace({"P2.5": "2.5"})))
+    with pytest.raises(DataFileError, match="unknown item code '2.5'"):
+        A.load_assessment(p)
