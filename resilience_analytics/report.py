@@ -785,9 +785,7 @@ def _network_cities(network: str) -> list[int]:
     from ._validate import check_choice
 
     check_choice("network", network, list(networks.NETWORKS))
-    m = networks.memberships()
-    ids = m.loc[m["network"] == network, "city_id"].dropna().astype("int64")
-    return sorted(set(ids.tolist()))
+    return sorted({int(c) for c in networks.members(network)})
 
 
 def run_reports(
