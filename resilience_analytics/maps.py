@@ -856,6 +856,45 @@ def _focal_point(focal: Any) -> dict:
     return _focal_point(cities.resolve(focal))
 
 
+def _with_coordinates(peers_table: pd.DataFrame) -> pd.DataFrame:
+    """Add latitude/longitude from the gazetteer when the table only has city ids."""
+    if {"latitude", "longitude"} <= set(peers_table.columns):
+        return peers_table
+    from . import cities
+
+    if "city_id" in peers_table.columns:
+        ids = peers_table["city_id"]
+    elif peers_table.index.name == "city_id":
+        ids = peers_table.index.to_series()
+    else:
+        raise ParameterError(
+            "peer_map: the peers table needs latitude and longitude columns or city_id "
+            f"(column or index) to look them up; columns: {list(peers_table.columns)}"
+        )
+    gaz = cities.load_cities()
+    out = peers_table.copy()
+    out["latitude"] = ids.map(gaz["latitude"]).to_numpy()
+    out["longitude"] = ids.map(gaz["longitude"]).to_numpy()
+    if "population" not in out.columns:
+        out["population"] = ids.map(gaz["population"]).to_numpy()
+    return out
+
+
+def _explain_similar(peers_table: pd.DataFrame) -> list[str]:
+    """One sentence per ra.peers.similar row: what the pair shares and how to get in touch."""
+    out = []
+    for _, row in peers_table.iterrows():
+        parts = []
+        alike = row.get("alike_on")
+        if not _is_missing(alike) and str(alike):
+            parts.append(f"alike on {alike}")
+        contact = row.get("contact")
+        if not _is_missing(contact) and str(contact):
+            parts.append(str(contact))
+        out.append("; ".join(parts))
+    return out
+
+
 def peer_map(
     focal: Any,
     peers_table: pd.DataFrame,
@@ -915,21 +954,26 @@ def peer_map(
         raise ParameterError(
             f"peers_table must be a pandas DataFrame, got {type(peers_table).__name__}"
         )
-    _require(peers_table, ["latitude", "longitude", name], "peer_map")
     if len(peers_table) == 0:
         raise ParameterError("peer_map: the peers table is empty; give at least one peer")
+    peers_table = _with_coordinates(peers_table)
+    _require(peers_table, ["latitude", "longitude", name], "peer_map")
     f = _focal_point(focal)
     fy, fx = float(f["latitude"]), float(f["longitude"])
     if explanation is None:
         explanation = next((c for c in ("explanation", "reason", "why")
                             if c in peers_table.columns), None)
+        if explanation is None and "alike_on" in peers_table.columns:  # ra.peers.similar
+            peers_table = peers_table.assign(explanation=_explain_similar(peers_table))
+            explanation = "explanation"
     elif explanation not in peers_table.columns:
         raise ParameterError(
             f"explanation={explanation!r} is not a column; columns: {list(peers_table.columns)}"
         )
     if popup_columns is None:
         popup_columns = [c for c in ("rank", "country_iso3", "population", "distance",
-                                     "similarity", "score", "shared_hazards", "themes")
+                                     "similarity", "score", "contact", "shared_networks",
+                                     "shared_exchanges", "shared_hazards", "themes")
                          if c in peers_table.columns]
     else:
         _require(peers_table, list(popup_columns), "peer_map popup_columns")
