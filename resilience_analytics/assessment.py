@@ -574,7 +574,12 @@ def _read_table(path: Path) -> pd.DataFrame:
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
-            df = pd.read_csv(path, dtype=str, keep_default_na=False)
+            # spreadsheets in many locales save CSV with ';' (and a byte-order mark)
+            with open(path, encoding="utf-8-sig") as fh:
+                header = fh.readline()
+            sep = ";" if header.count(";") > header.count(",") else ","
+            df = pd.read_csv(path, dtype=str, keep_default_na=False, sep=sep,
+                             encoding="utf-8-sig")
         elif suffix in (".xlsx", ".xlsm"):
             with pd.ExcelFile(path, engine="openpyxl") as xl:
                 sheet = _SHEET if _SHEET in xl.sheet_names else xl.sheet_names[0]
@@ -1370,7 +1375,7 @@ def _participants(ex: pd.DataFrame) -> pd.Series:
     return parts if host is None else parts + host
 
 
-def relate_to_exchanges(before: Assessment, after: Assessment, city: str | None = None, *,
+def relate_to_exchanges(before: Assessment, after: Assessment, city: str | int | None = None, *,
                         exchanges: pd.DataFrame | None = None) -> pd.DataFrame:
     """Relate the change per essential to the themes of the city's exchanges between the dates.
 
@@ -1383,8 +1388,9 @@ def relate_to_exchanges(before: Assessment, after: Assessment, city: str | None 
     Parameters
     ----------
     before, after : Assessment
-    city : str, optional
-        Name to look for in the log (default: the assessments' city).
+    city : str or int, optional
+        Name to look for in the log's host and participants (default: the assessments' city),
+        or a gazetteer ``city_id`` matched against ``host_city_id`` / ``participant_city_ids``.
     exchanges : pandas.DataFrame, optional
         Exchange log with ``exchange_id``, a date (``date`` or ``date_start``), ``host_city``,
         ``participants`` and ``themes`` (lists or ";"-separated strings).
@@ -1423,9 +1429,15 @@ def relate_to_exchanges(before: Assessment, after: Assessment, city: str | None 
         ex = ex.reset_index()
     dcol = "date" if "date" in ex.columns else "date_start"
     ex["_date"] = pd.to_datetime(ex[dcol], errors="coerce")
-    who = (city or before.city).strip().lower()
-    ex = ex[_participants(ex).map(lambda ps: who in ps)
-            & (ex["_date"] > before.date) & (ex["_date"] <= after.date)]
+    if isinstance(city, int) and "participant_city_ids" in ex.columns:
+        ids = ex["participant_city_ids"].map(lambda v: list(v) if isinstance(v, list | tuple)
+                                             else [])
+        host = ex["host_city_id"] if "host_city_id" in ex.columns else None
+        took_part = ids.map(lambda v: city in v) | (host == city if host is not None else False)
+    else:
+        who = str(city or before.city).strip().lower()
+        took_part = _participants(ex).map(lambda ps: who in ps)
+    ex = ex[took_part & (ex["_date"] > before.date) & (ex["_date"] <= after.date)]
     th = _themes().set_index("theme")["_ess"]
     per: dict[int, dict[str, set]] = {e: {"ids": set(), "themes": set()} for e in range(1, 11)}
     for rec in ex.itertuples(index=False):

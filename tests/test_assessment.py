@@ -437,3 +437,23 @@ def test_a_single_stray_code_is_unknown_not_a_level_mismatch(tmp_path):
     p = _filled(tmp_path, lambda d: d.assign(code=d["code"].replace({"P2.5": "2.5"})))
     with pytest.raises(DataFileError, match="unknown item code '2.5'"):
         A.load_assessment(p)
+
+
+def test_semicolon_csv_with_bom_from_a_spreadsheet_loads(tmp_path):
+    df = pd.read_csv(A.example_path("after"), dtype=str, keep_default_na=False)
+    p = tmp_path / "excel_nl.csv"
+    df.to_csv(p, index=False, sep=";", encoding="utf-8-sig")
+    a = A.load_assessment(p)
+    pd.testing.assert_series_equal(a.scores, A.example_assessment("after").scores)
+
+
+def test_relate_to_exchanges_by_city_id():
+    b, a = A.example_assessment("before"), A.example_assessment("after")
+    log = pd.DataFrame({
+        "exchange_id": ["f-1", "f-2"], "date_start": pd.to_datetime(["2024-02-01", "2024-03-01"]),
+        "host_city": ["Elsewhere (fictional)", "Elsewhere (fictional)"],
+        "host_city_id": [1, 1], "participants": [["Example City (fictional)"], ["Someone"]],
+        "participant_city_ids": [[99], [7]], "themes": [["energy"], ["finance"]],
+    })
+    r = A.relate_to_exchanges(b, a, 99, exchanges=log)
+    assert r.attrs["n_exchanges_total"] == 1 and r.loc["E8", "themes"] == "energy"
