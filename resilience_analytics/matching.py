@@ -427,7 +427,7 @@ def rank_offers(
     if hazard_weight > 0:
         prep = peers._prepare(table, features, None, metric)
         i = table.index.get_loc(focal)
-        d, _ = peers._distances_from(prep, i)
+        d = peers._distances(prep, i)
         others = np.delete(d, i)
         others = others[~np.isnan(others)]
         for cid in {c for c in offers["offer_city_id"] if c is not None}:

@@ -20,9 +20,11 @@ Feature transform (stated, applied by :func:`feature_matrix`)
 2. Every numeric feature is standardised over the whole table (z-score, population standard
    deviation): ``z = (x - mean) / std``. "Standardised Euclidean" is the Euclidean distance on
    these z-scores (each feature divided by its standard deviation).
-3. Missing values are replaced by the feature's median after the transform (``seuclidean``,
-   ``cosine``, ``mahalanobis``); ``gower`` skips a feature for a pair when either value is missing
-   (Gower's rule).
+3. Missing values: in the maxima over events (:data:`NO_EVENT_ZERO`: strongest earthquake,
+   strongest cyclone wind, highest tsunami water height) a missing value means "no event within
+   the radius" and becomes 0. Other missing values are replaced by the feature's median after the
+   transform (``seuclidean``, ``cosine``, ``mahalanobis``); ``gower`` skips a feature for a pair
+   when either value is missing (Gower's rule).
 4. Weights multiply each feature's squared difference (``seuclidean``), its coordinate
    (``cosine``) or its Gower term. Mahalanobis distance is invariant to feature scaling, so
    weights are refused there.
@@ -79,7 +81,9 @@ __all__ = [
     "DEFAULT_FEATURES",
     "FEATURE_LABELS",
     "LOG1P_FEATURES",
+    "LOW_MEANS_EXPOSED",
     "METRICS",
+    "NO_EVENT_ZERO",
     "all_pairs",
     "complementary",
     "default_table",
@@ -132,6 +136,13 @@ LOG1P_FEATURES = frozenset(
         "population",
     }
 )
+
+#: Maxima over events whose missing value means "no event within the radius" (see
+#: ``ra.hazards.exposure_columns()``): filled with 0 before the transform, not with the median.
+NO_EVENT_ZERO = frozenset({"eq_max_magnitude", "tc_max_wind_kt", "ts_max_water_height_m"})
+
+#: Features where a *low* value means more exposure (distances, time since an eruption).
+LOW_MEANS_EXPOSED = frozenset({"coast_distance_km", "vo_nearest_km", "vo_years_since_eruption"})
 
 #: Words used in reasons. Unknown columns are shown by their name.
 FEATURE_LABELS = {
@@ -229,6 +240,10 @@ def _table(table: pd.DataFrame | None) -> pd.DataFrame:
         )
     if table.empty:
         raise ParameterError("table is empty: it must hold one row per city, indexed by city_id")
+    if table.attrs:  # pandas deep-copies attrs on every column access: work on a bare view
+        attrs, table = table.attrs, table.copy(deep=False)
+        table.attrs = {}
+        del attrs
     if not table.index.is_unique:
         dup = table.index[table.index.duplicated()][:5].tolist()
         raise ParameterError(f"table index (city_id) must be unique; duplicated: {dup}")
@@ -415,6 +430,8 @@ def _transform_numeric(table: pd.DataFrame, cols: list[str]) -> np.ndarray:
     out = np.empty((len(table), len(cols)), dtype=float)
     for j, c in enumerate(cols):
         v = table[c].to_numpy(dtype=float, na_value=np.nan)
+        if c in NO_EVENT_ZERO:
+            v = np.where(np.isnan(v), 0.0, v)
         if c in LOG1P_FEATURES:
             with np.errstate(invalid="ignore", divide="ignore"):
                 v = np.log1p(np.where(v < 0, np.nan, v)) if np.nanmin(v, initial=0) >= 0 else v
@@ -497,8 +514,9 @@ def _standardise(table: pd.DataFrame, num: list[str]) -> np.ndarray:
 
     v = _transform_numeric(table, num)
     _check_variance(num, v)
-    med = np.nanmedian(v, axis=0)
-    v = np.where(np.isnan(v), med, v)
+    holes = np.isnan(v)
+    for j in np.flatnonzero(holes.any(axis=0)):
+        v[holes[:, j], j] = np.nanmedian(v[:, j])
     mu = v.mean(axis=0)
     sd = v.std(axis=0)
     flat = [c for j, c in enumerate(num) if not sd[j] > 0]
@@ -577,54 +595,62 @@ def _prepare(
     return prep
 
 
-def _distances_from(prep: _Prepared, i: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distances from row ``i`` to every row, and per-feature contributions (n × p)."""
+def _distances(prep: _Prepared, i: int) -> np.ndarray:
+    """Distances from row ``i`` to every row."""
+    import numpy as np
+
+    if prep.metric == "gower":
+        return _gower_rows(prep, np.array([i]))[0]
+    diff = prep.x - prep.x[i]
+    d2 = np.einsum("ij,ij->i", diff, diff)
+    if prep.metric == "cosine":
+        return d2 / 2.0
+    return np.sqrt(np.clip(d2, 0, None))
+
+
+def _contributions(prep: _Prepared, i: int, rows: np.ndarray) -> np.ndarray:
+    """Per-feature contributions (len(rows) × p) to the distances from row ``i``; they sum to it."""
     import numpy as np
 
     feats = prep.features
-    contrib = np.zeros((len(prep.ids), len(feats)))
+    if prep.metric == "gower":
+        _, terms = _gower_rows(prep, np.array([i]), with_terms=True, targets=rows)
+        return terms[0]
+    contrib = np.zeros((len(rows), len(feats)))
     num_idx = [feats.index(f) for f in prep.numeric]
-    if prep.metric in ("seuclidean", "cosine"):
-        diff2 = (prep.x - prep.x[i]) ** 2
-        if prep.metric == "seuclidean":
-            d2 = diff2.sum(axis=1)
-            d = np.sqrt(d2)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                part = np.where(d[:, None] > 0, diff2 / d[:, None], 0.0)
-        else:
-            part = diff2 / 2.0
-            d = part.sum(axis=1)
-        contrib[:, num_idx] = part
-    elif prep.metric == "mahalanobis":
-        delta = prep.z - prep.z[i]
-        vi = prep.whiten @ prep.whiten.T
-        part2 = delta * (delta @ vi)
-        d2 = np.clip(part2.sum(axis=1), 0, None)
-        d = np.sqrt(d2)
+    if prep.metric == "mahalanobis":
+        delta = prep.z[rows] - prep.z[i]
+        part2 = delta * (delta @ (prep.whiten @ prep.whiten.T))
+    else:
+        part2 = (prep.x[rows] - prep.x[i]) ** 2
+    if prep.metric == "cosine":
+        part = part2 / 2.0
+    else:
+        d = np.sqrt(np.clip(part2.sum(axis=1), 0, None))
         with np.errstate(invalid="ignore", divide="ignore"):
             part = np.where(d[:, None] > 0, part2 / d[:, None], 0.0)
-        contrib[:, num_idx] = part
-    else:
-        d, terms = _gower_rows(prep, np.array([i]), with_terms=True)
-        d = d[0]
-        contrib = terms[0]
-    return d, contrib
+    contrib[:, num_idx] = part
+    return contrib
 
 
-def _gower_rows(prep: _Prepared, rows: np.ndarray, *, with_terms: bool = False):
-    """Gower distances from each of ``rows`` to all rows: (len(rows) × n)[, terms]."""
+def _gower_rows(prep: _Prepared, rows: np.ndarray, *, with_terms: bool = False,
+                targets: np.ndarray | None = None):
+    """Gower distances from each of ``rows`` to all rows (or ``targets``) [and the terms]."""
     import numpy as np
 
-    n = len(prep.ids)
     num, cat = prep.gower_num, prep.gower_cat
+    if targets is not None:
+        num_t, cat_t = num[targets], cat[targets]
+    else:
+        num_t, cat_t = num, cat
+    n = len(num_t)
     wnum, wcat = prep.meta["wnum"], prep.meta["wcat"]
     total = np.zeros((len(rows), n), dtype=np.float64)
     wsum = np.zeros((len(rows), n), dtype=np.float64)
     terms = np.zeros((len(rows), n, len(prep.features))) if with_terms else None
     feats = prep.features
     for j in range(num.shape[1]):
-        col = num[:, j]
-        t = np.abs(col[rows][:, None] - col[None, :])
+        t = np.abs(num[rows, j][:, None] - num_t[:, j][None, :])
         present = ~np.isnan(t)
         t = np.where(present, t, 0.0) * wnum[j]
         total += t
@@ -632,9 +658,8 @@ def _gower_rows(prep: _Prepared, rows: np.ndarray, *, with_terms: bool = False):
         if with_terms:
             terms[:, :, feats.index(prep.numeric[j])] = t
     for j in range(cat.shape[1]):
-        col = cat[:, j]
-        a = col[rows][:, None]
-        b = col[None, :]
+        a = cat[rows, j][:, None]
+        b = cat_t[:, j][None, :]
         present = (a >= 0) & (b >= 0)
         t = ((a != b) & present) * wcat[j]
         total += t
@@ -763,8 +788,10 @@ def _pool_mask(
     described: list[str] = []
     if country is not None:
         countries = [country] if isinstance(country, str) else list(country)
-        iso = {cities.country_iso3(c) for c in countries}
-        mask &= _iso3_column(table, "country=").isin(iso).to_numpy(dtype=bool, na_value=False)
+        col = _iso3_column(table, "country=")
+        present = set(col.dropna().unique())
+        iso = {c if c in present else cities.country_iso3(c) for c in countries}
+        mask &= col.isin(iso).to_numpy(dtype=bool, na_value=False)
         described.append(f"country={country!r}")
     if exclude_own_country:
         iso3 = _iso3_column(table, "exclude_own_country=True")
@@ -846,7 +873,8 @@ def _alike_on(prep: _Prepared, i: int, contrib_row: np.ndarray, n: int = 3) -> s
     feats = prep.features
     exposed = np.zeros(len(feats), dtype=bool)
     for j, f in enumerate(prep.numeric):
-        exposed[feats.index(f)] = prep.z[i, j] > 0
+        exposed[feats.index(f)] = (prep.z[i, j] < 0) if f in LOW_MEANS_EXPOSED else (
+            prep.z[i, j] > 0)
     if prep.categorical:
         exposed[[feats.index(c) for c in prep.categorical]] = True
     order = np.argsort(np.nan_to_num(contrib_row, nan=np.inf), kind="stable")
@@ -959,7 +987,7 @@ def similar(
             f"k={k} is larger than the candidate pool ({pool} cities after filters); "
             f"ask for k <= {pool}"
         )
-    d, contrib = _distances_from(prep, i)
+    d = _distances(prep, i)
     d = np.where(mask & ~np.isnan(d), d, np.inf)
     if np.isinf(d).sum() > len(d) - k:
         raise ParameterError(
@@ -968,6 +996,7 @@ def similar(
         )
     idx = np.argpartition(d, k - 1)[:k] if k < len(d) else np.arange(len(d))
     idx = idx[np.lexsort((prep.ids[idx], d[idx]))]
+    contrib = _contributions(prep, i, idx)
     return _result_frame(table, prep, focal, i, idx, d, contrib, memberships, city, k)
 
 
@@ -978,22 +1007,23 @@ def _check_k(k, name: str = "k") -> int:
 
 
 def _result_frame(table, prep, focal, i, idx, d, contrib, memberships, city, k):
+    import numpy as np
     import pandas as pd
 
     ids = prep.ids[idx]
-    out = pd.DataFrame(index=pd.Index(ids, name="city_id"))
-    out["rank"] = range(1, len(idx) + 1)
+    cols: dict = {"rank": np.arange(1, len(idx) + 1)}
     for col in ("name", "country_iso3", "population"):
         if col in table.columns:
-            out[col] = table[col].to_numpy()[idx]
-    out["distance"] = d[idx]
-    out["alike_on"] = [_alike_on(prep, i, contrib[r]) for r in idx]
+            cols[col] = table[col].iloc[idx].to_numpy()
+    cols["distance"] = d[idx]
+    cols["alike_on"] = [_alike_on(prep, i, contrib[r]) for r in range(len(idx))]
     sn, se, contact = _contact_columns(focal, ids, memberships)
-    out["contact"] = pd.array(contact, dtype="string")
-    out["shared_networks"] = sn
-    out["shared_exchanges"] = se
+    cols["contact"] = pd.array(contact, dtype="string")
+    cols["shared_networks"] = sn
+    cols["shared_exchanges"] = se
     for j, f in enumerate(prep.features):
-        out[f"contrib_{f}"] = contrib[idx, j]
+        cols[f"contrib_{f}"] = contrib[:, j]
+    out = pd.DataFrame(cols, index=pd.Index(ids, name="city_id"))
     out.attrs.update(
         focal_city_id=int(focal),
         focal_name=str(table["name"].loc[focal]) if "name" in table.columns else str(city),
@@ -1197,7 +1227,8 @@ def complementary(
             + (" (lower is better)" if dirs[c] < 0 else "")
             for c in better
         ]
-        reasons.append(f"similar {row['alike_on']}; stronger on " + "; ".join(parts))
+        reasons.append(f"similar hazard profile (alike on {row['alike_on']}); stronger on "
+                       + "; ".join(parts))
     cand["stronger_on"] = stronger
     cand["reason"] = reasons
     cand["rank"] = range(1, len(cand) + 1)

@@ -1,0 +1,291 @@
+"""Tests of ra.peers on fictional example cities, and on the real hazard table when present."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from peer_examples import FEATURES, NO_MEMBERSHIPS, example_table
+from scipy.spatial.distance import cdist
+from sklearn.neighbors import NearestNeighbors
+
+import resilience_analytics as ra
+from resilience_analytics.errors import ParameterError, UnknownCityError
+
+
+@pytest.fixture(scope="module")
+def table():
+    return example_table()
+
+
+def _similar(table, city="Example City 1", **kw):
+    kw.setdefault("features", FEATURES)
+    kw.setdefault("memberships", NO_MEMBERSHIPS)
+    return ra.peers.similar(city, table=table, **kw)
+
+
+def _transformed(table):
+    """log1p of the count-like features, as the module docstring states."""
+    x = table[FEATURES].astype(float).copy()
+    for c in ("fl_count", "eq_count_m6", "coast_distance_km"):
+        x[c] = np.log1p(x[c])
+    return x.to_numpy()
+
+
+@pytest.mark.parametrize("metric", ["seuclidean", "cosine", "mahalanobis", "gower"])
+def test_planted_twin_is_nearest_and_contributions_add_up(table, metric):
+    feats = FEATURES + (["koppen_group"] if metric == "gower" else [])
+    out = _similar(table, k=8, metric=metric, features=feats)
+    assert out.index[0] == 2
+    assert list(out["rank"]) == list(range(1, 9))
+    assert out["distance"].is_monotonic_increasing
+    contrib = out[[f"contrib_{f}" for f in feats]]
+    np.testing.assert_allclose(contrib.sum(axis=1), out["distance"], rtol=1e-9, atol=1e-12)
+    assert 1 not in out.index  # the focal city is never its own peer
+
+
+def test_seuclidean_matches_scipy(table):
+    out = _similar(table, k=20)
+    x = _transformed(table)
+    d = cdist(x[:1], x, metric="seuclidean", V=x.var(axis=0))[0]
+    expected = pd.Series(d, index=table.index).drop(1).nsmallest(20)
+    np.testing.assert_allclose(out["distance"].to_numpy(), expected.to_numpy(), rtol=1e-10)
+    assert list(out.index) == list(expected.index)
+
+
+def test_mahalanobis_and_cosine_match_scipy(table):
+    x = _transformed(table)
+    z = (x - x.mean(axis=0)) / x.std(axis=0)
+    vi = np.linalg.inv(np.cov(z, rowvar=False))
+    d = pd.Series(cdist(z[:1], z, metric="mahalanobis", VI=vi)[0], index=table.index).drop(1)
+    out = _similar(table, k=10, metric="mahalanobis")
+    np.testing.assert_allclose(out["distance"], d.nsmallest(10).to_numpy(), rtol=1e-8)
+    w = np.array([2.0, 1.0, 1.0, 0.5])
+    zc = z * np.sqrt(w)
+    d = pd.Series(cdist(zc[:1], zc, metric="cosine")[0], index=table.index).drop(1)
+    out = _similar(table, k=10, metric="cosine", weights=dict(zip(FEATURES, w, strict=True)))
+    np.testing.assert_allclose(out["distance"], d.nsmallest(10).to_numpy(), rtol=1e-8)
+
+
+def test_gower_by_hand():
+    t = pd.DataFrame(
+        {"x": [0.0, 10.0, 5.0], "climate": ["Cfb", "Cfb", "BWh"], "name": ["Example City A",
+                                                                            "Example City B",
+                                                                            "Example City C"]},
+        index=pd.Index([1, 2, 3], name="city_id"),
+    )
+    out = ra.peers.similar("Example City A", k=2, features=["x", "climate"], metric="gower",
+                           table=t, memberships=NO_MEMBERSHIPS)
+    # x is not count-like: range 10. B: (1 + 0) / 2; C: (0.5 + 1) / 2
+    assert out["distance"].to_dict() == {2: 0.5, 3: 0.75}
+    # a missing value drops that feature for the pair (Gower's rule)
+    t.loc[3, "x"] = np.nan
+    out = ra.peers.similar(1, k=2, features=["x", "climate"], metric="gower", table=t,
+                           memberships=NO_MEMBERSHIPS)
+    assert out.loc[3, "distance"] == 1.0
+
+
+def test_weights_change_the_ranking(table):
+    base = _similar(table, k=5)
+    only_wind = _similar(table, k=5, weights={"fl_count": 0, "eq_count_m6": 0,
+                                              "coast_distance_km": 0})
+    w = table["tc_max_wind_kt"]
+    gaps = (w.drop(1) - w[1]).abs()
+    assert set(only_wind.index) == set(gaps.nsmallest(5).index)
+    assert list(base.index) != list(only_wind.index)
+
+
+def test_filters(table):
+    out = _similar(table, k=5, country="BBB")
+    assert (out["country_iso3"] == "BBB").all()
+    out = _similar(table, k=20, exclude_own_country=True)
+    assert (out["country_iso3"] != "AAA").all()
+    out = _similar(table, k=10, population_band=(1e6, 2e6))
+    assert out["population"].between(1e6, 2e6).all()
+    pop = table.loc[1, "population"]
+    out = _similar(table, k=10, population_band=2)
+    assert out["population"].between(pop / 2, pop * 2).all()
+    real = table.assign(country_iso3=np.where(table.index % 2, "NLD", "JPN"))
+    out = _similar(real, k=10, region="Asia")
+    assert (out["country_iso3"] == "JPN").all()
+    m = pd.DataFrame({"city_id": [1, 2, 5, 9, 40], "network": ["c40", "c40", "c40", "gcom",
+                                                                  "c40"]})
+    out = _similar(table, k=3, within_network="c40", memberships=m)
+    assert set(out.index) == {2, 5, 40}
+
+
+def test_contact_flags(table):
+    m = pd.DataFrame({"city_id": [1, 2, 3], "network": ["c40", "c40", "c40"],
+                      "status": ["member", "member", "applicant"]})
+    out = _similar(table, k=10, memberships=m)
+    assert out.loc[2, "contact"] == "easy contact"
+    assert out.loc[2, "shared_networks"] == "c40"
+    assert (out.drop(index=2)["contact"] == "bridge").all()  # an applicant is not a member
+
+
+def test_similar_agrees_with_all_pairs(table):
+    pairs = ra.peers.all_pairs(k=10, features=FEATURES, table=table)
+    for city in (1, 50, 299):
+        one = _similar(table, city=city, k=10)
+        row = pairs[pairs["city_id"] == city]
+        np.testing.assert_allclose(row["distance"], one["distance"], rtol=1e-10)
+        assert set(row["peer_id"]) == set(one.index)
+
+
+@pytest.mark.parametrize("metric", ["seuclidean", "cosine", "mahalanobis"])
+def test_all_pairs_matches_sklearn(metric):
+    rng = np.random.default_rng(3)
+    t = pd.DataFrame(rng.normal(size=(1500, 5)), columns=list("abcde"),
+                     index=pd.Index(np.arange(10, 1510, dtype="int64"), name="city_id"))
+    pairs = ra.peers.all_pairs(k=10, features=list("abcde"), metric=metric, table=t,
+                               block_size=256)
+    z = ra.peers.feature_matrix(t, list("abcde")).to_numpy()
+    if metric == "seuclidean":
+        nn = NearestNeighbors(n_neighbors=11).fit(z)
+    elif metric == "cosine":
+        nn = NearestNeighbors(n_neighbors=11, metric="cosine", algorithm="brute").fit(z)
+    else:
+        vi = np.linalg.inv(np.cov(z, rowvar=False))
+        nn = NearestNeighbors(n_neighbors=11, metric="mahalanobis", algorithm="brute",
+                              metric_params={"VI": vi}).fit(z)
+    d, i = nn.kneighbors(z)
+    assert (i[:, 0] == np.arange(len(t))).all()
+    np.testing.assert_allclose(pairs["distance"].to_numpy().reshape(-1, 10), d[:, 1:],
+                               rtol=1e-7, atol=1e-10)
+    np.testing.assert_array_equal(pairs["peer_id"].to_numpy().reshape(-1, 10),
+                                  t.index.to_numpy()[i[:, 1:]])
+
+
+def test_all_pairs_blocks_and_gower(table):
+    a = ra.peers.all_pairs(k=5, features=FEATURES + ["koppen_group"], metric="gower",
+                           table=table, block_size=64)
+    b = ra.peers.all_pairs(k=5, features=FEATURES + ["koppen_group"], metric="gower",
+                           table=table, block_size=4096)
+    np.testing.assert_allclose(a["distance"], b["distance"])
+    one = _similar(table, city=7, k=5, metric="gower", features=FEATURES + ["koppen_group"])
+    np.testing.assert_allclose(a.loc[a["city_id"] == 7, "distance"], one["distance"])
+    assert len(a) == 5 * len(table) and (a["city_id"] != a["peer_id"]).all()
+
+
+def test_all_pairs_with_exact_duplicates():
+    t = pd.DataFrame({"a": [1.0] * 6 + [2.0, 3.0, 4.0]},
+                     index=pd.Index(range(1, 10), name="city_id"))
+    pairs = ra.peers.all_pairs(k=3, features=["a"], table=t)
+    assert (pairs["city_id"] != pairs["peer_id"]).all()
+    assert (pairs.loc[pairs["city_id"] <= 6, "distance"] == 0).all()
+
+
+def test_complementary_picks_stronger_peers(table):
+    out = ra.peers.complementary("Example City 1", k=5, features=FEATURES, table=table,
+                                 memberships=NO_MEMBERSHIPS)
+    assert set(out.attrs["weakest"]) == {"ndgain_readiness", "inform_lack_of_coping_capacity"}
+    # the focal country AAA has readiness 0.3 (lowest); every peer must be ahead somewhere
+    assert (out["gain"] > 0).all() and (out["country_iso3"] != "AAA").all()
+    assert out.index[0] == 2  # the near-twin in country BBB (stronger on both)
+    assert out["reason"].iloc[0].startswith("similar hazard profile")
+    assert "stronger on readiness to adapt (ND-GAIN readiness) 0.7 vs 0.3" in out["reason"].iloc[0]
+    assert out["score"].is_monotonic_decreasing
+
+
+def test_complementary_with_country_capacity_table(table):
+    caps = pd.DataFrame({"health_capacity": [1.0, 9.0, 5.0, 5.0]},
+                        index=pd.Index(["AAA", "BBB", "CCC", "DDD"], name="iso3"))
+    out = ra.peers.complementary(1, capacities=caps, k=3, features=FEATURES, table=table,
+                                 memberships=NO_MEMBERSHIPS)
+    assert (out["health_capacity"] > 1.0).all()
+    assert (out["health_capacity_focal"] == 1.0).all()
+    # a focal city that is the strongest everywhere has nobody to learn from
+    with pytest.raises(ParameterError, match="none of the .* most similar cities is stronger"):
+        ra.peers.complementary(2, capacities=caps, k=3, features=FEATURES, table=table,
+                               memberships=NO_MEMBERSHIPS)
+
+
+def test_with_memberships_makes_a_gower_feature(table):
+    m = pd.DataFrame({"city_id": [1, 2, 3], "network": ["c40"] * 3})
+    t = ra.peers.with_memberships(table, memberships=m)
+    assert t["member_c40"].sum() == 3
+    out = _similar(t, k=3, metric="gower", features=FEATURES + ["member_c40"])
+    assert "contrib_member_c40" in out.columns
+
+
+def test_feature_matrix_is_standardised(table):
+    z = ra.peers.feature_matrix(table, FEATURES)
+    np.testing.assert_allclose(z.mean(), 0, atol=1e-12)
+    np.testing.assert_allclose(z.std(ddof=0), 1, atol=1e-12)
+    assert z.attrs["transform"]["fl_count"] == "log1p, then z-score"
+    assert z.attrs["transform"]["tc_max_wind_kt"] == "z-score"
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def test_unknown_city_suggests_names(table):
+    with pytest.raises(UnknownCityError, match="Rotterdam") as exc:
+        _similar(table, city="Rotterdm")
+    assert exc.value.suggestions
+
+
+def test_real_city_not_in_table(table):
+    with pytest.raises(UnknownCityError, match="not in the feature table"):
+        _similar(table, city="Kyiv")
+
+
+def test_bad_features(table):
+    t = table.assign(flat=3.0, empty=np.nan)
+    with pytest.raises(ParameterError, match=r"\['flat'\] have no variance"):
+        _similar(t, features=FEATURES + ["flat"])
+    with pytest.raises(ParameterError, match=r"\['empty'\] have no value"):
+        _similar(t, features=FEATURES + ["empty"])
+    with pytest.raises(ParameterError, match="not columns of the table"):
+        _similar(t, features=["nope"])
+    with pytest.raises(ParameterError, match="categorical.*gower"):
+        _similar(t, features=FEATURES + ["koppen_group"])
+    with pytest.raises(ParameterError, match="none of the default hazard features"):
+        ra.peers.similar(1, table=t[["name"]], memberships=NO_MEMBERSHIPS)
+
+
+def test_bad_parameters(table):
+    with pytest.raises(ParameterError, match="k=400 is larger than the candidate pool"):
+        _similar(table, k=400)
+    with pytest.raises(ParameterError, match="no candidate city is left"):
+        _similar(table, country="BBB", population_band=(1, 2))
+    with pytest.raises(ParameterError, match="metric='manhattan' is not accepted"):
+        _similar(table, metric="manhattan")
+    with pytest.raises(ParameterError, match="weights are not accepted with metric='mahal"):
+        _similar(table, metric="mahalanobis", weights={"fl_count": 2})
+    with pytest.raises(ParameterError, match="k must be a whole number"):
+        _similar(table, k=0)
+    with pytest.raises(ParameterError, match="region='Atlantis'"):
+        _similar(table, region="Atlantis")
+    with pytest.raises(ParameterError, match="unknown network"):
+        _similar(table, within_network="c40", memberships=pd.DataFrame(
+            {"city_id": [1], "network": ["gcom"]}))
+    with pytest.raises(ParameterError, match="larger than the pool"):
+        ra.peers.all_pairs(k=300, features=FEATURES, table=table)
+
+
+# ---------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def exposure():
+    hazards = pytest.importorskip("resilience_analytics.hazards")
+    return hazards.exposure()
+
+
+@pytest.mark.data
+def test_real_the_hague_peers(exposure):
+    out = ra.peers.similar("Den Haag", k=10, table=exposure)
+    assert len(out) == 10 and ra.cities.resolve("The Hague").city_id not in out.index
+    np.testing.assert_allclose(out.filter(like="contrib_").sum(axis=1), out["distance"])
+    assert set(out["contact"].dropna()) <= {"easy contact", "bridge"}
+    # Rotterdam: same coast, same delta, same (low) seismicity: among the 1% nearest cities
+    pairs = ra.peers.similar("The Hague", k=340, table=exposure)
+    assert ra.cities.resolve("Rotterdam").city_id in pairs.index
+
+
+@pytest.mark.data
+def test_real_kyiv_complementary(exposure):
+    out = ra.peers.complementary("Kyiv", k=5, table=exposure, exclude_own_country=True)
+    assert (out["country_iso3"] != "UKR").all() and (out["gain"] > 0).all()
+    assert out["reason"].str.contains("stronger on").all()
