@@ -66,6 +66,7 @@ __all__ = [
     "items",
     "load_assessment",
     "needs_from_gaps",
+    "plot_compare",
     "plot_profile",
     "profile",
     "relate_to_exchanges",
@@ -1360,6 +1361,72 @@ def compare(before: Assessment, after: Assessment) -> pd.DataFrame:
     out.index.name = "group"
     out.attrs.update(city=before.city, before=before.date, after=after.date)
     return out
+
+
+def plot_compare(change: pd.DataFrame, *, ax: Any = None, save: str | None = None):
+    """Figure of a before/after evaluation: score per group at both dates.
+
+    Parameters
+    ----------
+    change : pandas.DataFrame
+        Output of :func:`compare` or :func:`relate_to_exchanges`; with the latter, groups that
+        exchanges touched are marked with a star and their themes.
+    ax : matplotlib Axes, optional
+    save : str, optional
+        File stem for :func:`resilience_analytics.figures.save_figure`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> c = ra.assessment.compare(ra.assessment.example_assessment("before"),
+    ...                           ra.assessment.example_assessment("after"))
+    >>> fig = ra.assessment.plot_compare(c)
+    >>> len(fig.axes[0].patches)
+    20
+    """
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    for col in ("label", "before_pct", "after_pct"):
+        if col not in change.columns:
+            raise ParameterError(f"change lacks column {col!r}; pass the output of compare() "
+                                 "or relate_to_exchanges()")
+    if ax is None:
+        fig, ax = plt.subplots(figsize=(7.5, 0.45 * len(change) + 1.4))
+    else:
+        fig = ax.figure
+    y = np.arange(len(change))[::-1]
+    h = 0.38
+    ax.barh(y + h / 2, change["before_pct"].fillna(0), height=h, color="#bdbdbd",
+            label=_date_label(change.attrs.get("before"), "before"))
+    ax.barh(y - h / 2, change["after_pct"].fillna(0), height=h, color="#2c7fb8",
+            label=_date_label(change.attrs.get("after"), "after"))
+    names = []
+    for code, rec in change.iterrows():
+        star = " *" if bool(rec.get("exchanged", False)) else ""
+        names.append(f"{code} {rec['label']}{star}")
+    ax.set_yticks(y, names, fontsize=8)
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("score, % of scale")
+    title = f"{change.attrs.get('city', '')}: change between assessments"
+    if "exchanged" in change.columns:
+        title += " (* = theme of an exchange in between)"
+    ax.set_title(title, fontsize=9)
+    ax.legend(loc="lower right", fontsize=8)
+    fig.tight_layout()
+    if save:
+        from . import figures
+
+        figures.save_figure(fig, save)
+    return fig
+
+
+def _date_label(d: Any, default: str) -> str:
+    return default if d is None or _isna(d) else f"{default} ({d.date().isoformat()})"
 
 
 def _participants(ex: pd.DataFrame) -> pd.Series:

@@ -457,3 +457,18 @@ def test_relate_to_exchanges_by_city_id():
     })
     r = A.relate_to_exchanges(b, a, 99, exchanges=log)
     assert r.attrs["n_exchanges_total"] == 1 and r.loc["E8", "themes"] == "energy"
+
+
+def test_plot_compare_marks_exchanged_groups():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    b, a = A.example_assessment("before"), A.example_assessment("after")
+    log = pd.DataFrame({"exchange_id": ["f-in"], "date": ["2024-02-01"],
+                        "host_city": ["Elsewhere (fictional)"], "participants": [A.EXAMPLE_CITY],
+                        "themes": ["critical_infrastructure"]})
+    fig = A.plot_compare(A.relate_to_exchanges(b, a, exchanges=log))
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert [lab for lab in labels if lab.endswith("*")] == ["E8 Infrastructure resilience *"]
+    with pytest.raises(ParameterError, match="before_pct"):
+        A.plot_compare(A.profile(b))
