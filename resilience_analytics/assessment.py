@@ -933,7 +933,7 @@ def plot_profile(assessment: Assessment, *, kind: str = "radar", ax: Any = None,
         ax.plot(np.r_[ang, ang[:1]], np.r_[v, v[:1]], color="#2c7fb8")
         ax.fill(np.r_[ang, ang[:1]], np.r_[v, v[:1]], color="#2c7fb8", alpha=0.2)
         ax.scatter(ang, v, color=colors, zorder=3)
-        ax.set_xticks(ang, [n if len(n) < 28 else n[:26] + "…" for n in names], fontsize=7)
+        ax.set_xticks(ang, [n if len(n) < 36 else n[:34] + "…" for n in names], fontsize=7)
         ax.set_ylim(0, 100)
         ax.set_yticks([25, 50, 75, 100], ["25", "50", "75", "100%"], fontsize=7)
     ax.set_title(title, fontsize=10)
