@@ -26,6 +26,7 @@ _SUBMODULES = (
     "cities",
     "cli",
     "composite",
+    "coverage",
     "connections",
     "countries",
     "datasets",

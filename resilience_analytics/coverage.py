@@ -1,0 +1,273 @@
+"""What the data cover: catalog coverage tables, event maps, and a city against its context.
+
+Small summaries the notebooks show, kept here so that the notebooks hold no logic of their own:
+
+* :func:`catalog_coverage`: events, years and coordinates of each hazard event catalog;
+* :func:`event_locations` and :func:`plot_events`: where the events are, on one world map;
+* :func:`profile_comparison`: a city's hazard indicators beside the median of its country,
+  of the members of its city networks and of the world, with its world percentile.
+
+Examples
+--------
+>>> import pandas as pd, resilience_analytics as ra
+>>> events = {"quakes": pd.DataFrame({"year": [1990, 2001], "latitude": [1.0, 2.0],
+...                                   "longitude": [3.0, 4.0]})}
+>>> cov = ra.coverage.catalog_coverage(events)
+>>> cov.loc["quakes", ["events", "first_year", "last_year"]].tolist()
+[2, 1990, 2001]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "CATALOG_LABELS",
+    "catalog_coverage",
+    "event_catalogs",
+    "event_locations",
+    "plot_events",
+    "profile_comparison",
+]
+
+#: Loader of ``ra.catalogs`` → label used in tables and legends.
+CATALOG_LABELS = {
+    "earthquakes": "earthquakes (USGS, M ≥ 5.5)",
+    "ncei_earthquakes": "earthquakes with impacts (NCEI)",
+    "cyclone_tracks": "tropical-cyclone track points (IBTrACS, JTWC)",
+    "floods": "large floods (DFO)",
+    "tsunamis": "tsunami source events (NCEI)",
+    "volcanoes": "Holocene volcanoes (GVP)",
+}
+
+_YEAR_COLUMNS = ("year", "season", "last_eruption_year")
+
+
+def event_catalogs(names: list[str] | tuple[str, ...] | None = None) -> dict[str, pd.DataFrame]:
+    """Load hazard event catalogs with their typed loaders, keyed by label.
+
+    Parameters
+    ----------
+    names : list of str, optional
+        Loaders of :mod:`resilience_analytics.catalogs` (keys of :data:`CATALOG_LABELS`;
+        default all).
+
+    Returns
+    -------
+    dict
+        ``{label: DataFrame}`` in the order of ``names``.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> list(ra.coverage.event_catalogs(["volcanoes"]))
+    ['Holocene volcanoes (GVP)']
+    """
+    from . import catalogs
+
+    names = list(CATALOG_LABELS) if names is None else list(names)
+    for n in names:
+        if n not in CATALOG_LABELS:
+            raise ParameterError(
+                f"catalog {n!r} is not accepted; choose from: {', '.join(CATALOG_LABELS)}"
+            )
+    return {CATALOG_LABELS[n]: getattr(catalogs, n)() for n in names}
+
+
+def catalog_coverage(catalogs: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Return the coverage of each catalog: rows, rows with coordinates, first and last year.
+
+    Parameters
+    ----------
+    catalogs : dict, optional
+        ``{label: DataFrame}`` (default :func:`event_catalogs`). The year is read from the
+        first of ``year``, ``season`` and ``last_eruption_year`` present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``catalog``: ``events``, ``with_coordinates``, ``first_year``,
+        ``last_year``, ``year_column``.
+    """
+    import pandas as pd
+
+    catalogs = event_catalogs() if catalogs is None else catalogs
+    rows = []
+    for label, df in catalogs.items():
+        ycol = next((c for c in _YEAR_COLUMNS if c in df.columns), None)
+        years = pd.to_numeric(df[ycol], errors="coerce") if ycol else pd.Series(dtype=float)
+        has_xy = df[["latitude", "longitude"]].notna().all(axis=1) if {
+            "latitude", "longitude"} <= set(df.columns) else pd.Series(False, index=df.index)
+        rows.append({
+            "catalog": label,
+            "events": int(len(df)),
+            "with_coordinates": int(has_xy.sum()),
+            "first_year": None if years.dropna().empty else int(years.min()),
+            "last_year": None if years.dropna().empty else int(years.max()),
+            "year_column": ycol or "",
+        })
+    out = pd.DataFrame(rows).set_index("catalog")
+    out["first_year"] = out["first_year"].astype("Int64")
+    out["last_year"] = out["last_year"].astype("Int64")
+    return out
+
+
+def event_locations(catalogs: dict[str, pd.DataFrame] | None = None) -> pd.DataFrame:
+    """Return one long table of event coordinates: ``catalog, latitude, longitude``.
+
+    Parameters
+    ----------
+    catalogs : dict, optional
+        ``{label: DataFrame}`` (default :func:`event_catalogs` without the cyclone track
+        points, which are tracks rather than events).
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
+    import pandas as pd
+
+    if catalogs is None:
+        catalogs = event_catalogs([n for n in CATALOG_LABELS if n != "cyclone_tracks"])
+    parts = []
+    for label, df in catalogs.items():
+        xy = df[["latitude", "longitude"]].dropna()
+        parts.append(xy.assign(catalog=label)[["catalog", "latitude", "longitude"]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def plot_events(
+    locations: pd.DataFrame,
+    *,
+    cities: pd.DataFrame | None = None,
+    highlight: Any = None,
+    title: str | None = None,
+) -> Figure:
+    """Plot event locations (and optionally cities) on a world map, one colour per catalog.
+
+    Parameters
+    ----------
+    locations : pandas.DataFrame
+        ``catalog, latitude, longitude`` (see :func:`event_locations`).
+    cities : pandas.DataFrame, optional
+        Cities with ``latitude, longitude`` drawn as black crosses (e.g. network members).
+    highlight : City, optional
+        A :class:`~resilience_analytics.cities.City` marked with a labelled star.
+    title : str, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    from . import maps
+    from .figures import PALETTE
+
+    fig = Figure(figsize=(9.0, 4.6), dpi=100)
+    ax = fig.add_subplot()
+    maps.natural_earth_countries().plot(ax=ax, color="#eeeeee", edgecolor="#bbbbbb",
+                                        linewidth=0.3)
+    for i, (label, part) in enumerate(locations.groupby("catalog", sort=False)):
+        ax.scatter(part["longitude"], part["latitude"], s=2, alpha=0.5,
+                   color=PALETTE[i % len(PALETTE)], label=f"{label} ({len(part):,})",
+                   rasterized=True)
+    if cities is not None:
+        ax.scatter(cities["longitude"], cities["latitude"], s=12, marker="x", color="black",
+                   linewidths=0.7, label=f"network member cities ({len(cities):,})")
+    if highlight is not None:
+        ax.scatter([highlight.longitude], [highlight.latitude], s=160, marker="*",
+                   color="#d62728", edgecolor="white", zorder=5, label=highlight.name)
+    ax.set_xlim(-180, 180)
+    ax.set_ylim(-60, 85)
+    ax.set_xlabel("longitude")
+    ax.set_ylabel("latitude")
+    ax.legend(loc="lower left", fontsize=7, markerscale=3, framealpha=0.9)
+    ax.set_title(title or "Where the events are")
+    fig.tight_layout()
+    return fig
+
+
+def profile_comparison(
+    city: Any,
+    *,
+    exposure: pd.DataFrame | None = None,
+    columns: list[str] | None = None,
+    memberships: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Compare a city's hazard indicators with its country, its networks and the world.
+
+    Parameters
+    ----------
+    city : str, int or City
+        Any spelling the gazetteer knows, a ``city_id``, or a resolved City.
+    exposure : pandas.DataFrame, optional
+        Table indexed by ``city_id`` (default :func:`resilience_analytics.hazards.exposure`).
+    columns : list of str, optional
+        Numeric indicators (default: every numeric exposure indicator of
+        :func:`resilience_analytics.hazards.exposure_columns`).
+    memberships : pandas.DataFrame, optional
+        ``city_id, network`` (default :func:`resilience_analytics.networks.memberships`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``indicator``: ``unit``, the city's ``value``, the medians
+        ``country_median`` (cities of its country), ``networks_median`` (members of the
+        networks it belongs to; NaN if none), ``world_median`` (all cities), and
+        ``world_percentile`` (share of cities with a lower value, ties counted half, 0–100).
+
+    Raises
+    ------
+    ParameterError
+        If the city is not in ``exposure`` or a column is unknown or not numeric.
+    """
+    import numpy as np
+    import pandas as pd
+
+    from . import cities, hazards, networks
+
+    c = city if isinstance(city, cities.City) else cities.resolve(city)
+    table = hazards.exposure() if exposure is None else exposure
+    if c.city_id not in table.index:
+        raise ParameterError(f"city {c.name!r} (city_id {c.city_id}) is not in the table")
+    defs = hazards.exposure_columns().set_index("column")
+    if columns is None:
+        columns = [k for k in defs.index if k in table.columns
+                   and pd.api.types.is_numeric_dtype(table[k])
+                   and not pd.api.types.is_bool_dtype(table[k])]
+    bad = [k for k in columns if k not in table.columns
+           or not pd.api.types.is_numeric_dtype(table[k])]
+    if bad:
+        raise ParameterError(f"columns {bad} are not numeric columns of the table")
+    m = networks.memberships() if memberships is None else memberships
+    own = set(m.loc[m["city_id"] == c.city_id, "network"])
+    peers_ids = set(m.loc[m["network"].isin(own), "city_id"].dropna().astype("int64"))
+    in_country = table["country_iso3"] == c.country_iso3
+    in_networks = table.index.isin(list(peers_ids))
+    rows = []
+    for k in columns:
+        x = pd.to_numeric(table[k], errors="coerce").astype(float)
+        v = float(x.loc[c.city_id])
+        ref = x.dropna().to_numpy()
+        pct = (np.nan if not np.isfinite(v) or len(ref) == 0
+               else 100.0 * (np.sum(ref < v) + 0.5 * np.sum(ref == v)) / len(ref))
+        rows.append({
+            "indicator": k,
+            "unit": defs["unit"].get(k, "") if "unit" in defs else "",
+            "value": v,
+            "country_median": float(x[in_country].median()),
+            "networks_median": float(x[in_networks].median()) if own else np.nan,
+            "world_median": float(x.median()),
+            "world_percentile": pct,
+        })
+    out = pd.DataFrame(rows).set_index("indicator")
+    out.attrs["city"] = c.name
+    out.attrs["networks"] = sorted(own)
+    return out
