@@ -425,7 +425,7 @@ def rank_offers(
 
     sim_of: dict[int, float] = {}
     if hazard_weight > 0:
-        prep = peers._prepare(table, features, None, metric)
+        prep = peers._prepare_for(table, features, None, metric)
         i = table.index.get_loc(focal)
         d = peers._distances(prep, i)
         others = np.delete(d, i)

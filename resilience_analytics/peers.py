@@ -229,11 +229,44 @@ def default_table() -> pd.DataFrame:
     return hazards.exposure()
 
 
+@lru_cache(maxsize=1)
+def _shared_default_table() -> pd.DataFrame:
+    """Return the default table, loaded once per session, never handed out (no attrs)."""
+    t = default_table()
+    t = t.copy(deep=False)
+    t.attrs = {}
+    return t
+
+
+#: Prepared feature matrices of the shared default table, by (features, weights, metric).
+_PREP_CACHE: dict = {}
+
+
+def _prepare_for(table: pd.DataFrame, features, weights, metric: str) -> _Prepared:
+    """Prepare features; memoised for the shared default table (which nobody can modify)."""
+    if _is_shared(table):
+        if isinstance(weights, Mapping):
+            wkey = tuple(sorted((str(k), float(v)) for k, v in weights.items()))
+        else:
+            wkey = None if weights is None else tuple(float(v) for v in weights)
+        key = (None if features is None else tuple(features), wkey, metric)
+        if key not in _PREP_CACHE:
+            if len(_PREP_CACHE) > 16:
+                _PREP_CACHE.clear()
+            _PREP_CACHE[key] = _prepare(table, features, weights, metric)
+        return _PREP_CACHE[key]
+    return _prepare(table, features, weights, metric)
+
+
+def _is_shared(table: pd.DataFrame) -> bool:
+    return _shared_default_table.cache_info().currsize > 0 and table is _shared_default_table()
+
+
 def _table(table: pd.DataFrame | None) -> pd.DataFrame:
     import pandas as pd
 
     if table is None:
-        table = default_table()
+        return _shared_default_table()
     if not isinstance(table, pd.DataFrame):
         raise ParameterError(
             f"table must be a pandas DataFrame indexed by city_id, got {type(table).__name__}"
@@ -969,7 +1002,7 @@ def similar(
     table = _table(table)
     focal = locate(city, table)
     k = _check_k(k)
-    prep = _prepare(table, features, weights, metric)
+    prep = _prepare_for(table, features, weights, metric)
     i = table.index.get_loc(focal)
     if metric == "cosine" and prep.meta["zero_norm"][i]:
         raise ParameterError(
@@ -1297,7 +1330,7 @@ def all_pairs(
         raise ParameterError(f"k={k} is larger than the pool ({n - 1} other cities)")
     if not isinstance(block_size, int) or block_size < 1:
         raise ParameterError(f"block_size must be a whole number >= 1, got {block_size!r}")
-    prep = _prepare(table, features, weights, metric)
+    prep = _prepare_for(table, features, weights, metric)
     nbr = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float64)
     blocks = range(0, n, block_size if metric != "gower" else max(1, block_size // 8))
@@ -1305,7 +1338,7 @@ def all_pairs(
     if metric != "gower":
         from scipy.spatial import cKDTree
 
-        tree = cKDTree(prep.x)
+        tree = cKDTree(prep.x, balanced_tree=False, compact_nodes=False)  # faster to query
         kk = min(k + 1, n)
         for start in blocks:
             stop = min(start + (block_size), n)
