@@ -49,8 +49,9 @@ def data_dir() -> Path:
 @pytest.fixture(autouse=True)
 def _isolated_settings(tmp_path_factory, monkeypatch):
     """Point the cache at a session temp folder and the data dir at the real data."""
-    from resilience_analytics import settings
+    from resilience_analytics import datasets, settings
 
+    verified = dict(datasets._VERIFIED)  # files a test verifies in its own tmp folders must not leak
     cache = tmp_path_factory.getbasetemp() / "ra-cache"
     monkeypatch.setattr(settings, "cache_dir", cache)
     monkeypatch.setattr(settings, "progress", False)
@@ -58,3 +59,5 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     if data is not None:
         monkeypatch.setattr(settings, "data_dir", data)
     yield
+    datasets._VERIFIED.clear()
+    datasets._VERIFIED.update(verified)
