@@ -316,6 +316,13 @@ def collect(
     }
 
 
+def _readable(path: str | Path) -> None:
+    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the usual mode (0666 & ~umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(path, 0o666 & ~mask)
+
+
 def write_json_atomic(obj: Any, path: str | Path) -> Path:
     """Write JSON to ``path`` through a temporary file in the same folder and ``os.replace``.
 
@@ -335,6 +342,7 @@ def write_json_atomic(obj: Any, path: str | Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(obj, fh, indent=2, sort_keys=False, default=str)
             fh.write("\n")
+        _readable(tmp)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -458,6 +466,7 @@ class NotebookRun:
         os.close(fd)
         try:
             write(tmp)
+            _readable(tmp)
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -737,6 +737,9 @@ def run_report(
     final = report_dir(out, label)
     out.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(dir=out, prefix=f".{final.name}.building-"))
+    mask = os.umask(0)
+    os.umask(mask)
+    os.chmod(tmp, 0o777 & ~mask)  # mkdtemp makes it private (0700); a report is for readers
     plan = [(p, per_nb[p]) for p in plan_paths]
     try:
         seconds = _run_suite(tmp, plan, progress=progress, kernel_name=kernel_name,
@@ -1208,6 +1211,7 @@ def refresh_notebooks(
             nb = nbformat.read(path, as_version=4)
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                     record_timing=False,
+                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
                                     resources={"metadata": {"path": str(path.parent)}})
             start = time.perf_counter()
             try:
@@ -1219,6 +1223,7 @@ def refresh_notebooks(
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
             os.close(fd)
             nbformat.write(nb, tmp)
+            os.chmod(tmp, path.stat().st_mode & 0o777)
             os.replace(tmp, path)
     return seconds
 
