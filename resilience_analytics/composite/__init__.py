@@ -11,6 +11,7 @@ Examples
 from __future__ import annotations
 
 from .aggregate import AGG_METHODS, aggregate_values
+from .city import build_city_index, city_coin
 from .framework import check_framework, city_framework, lineage, read_framework
 from .impute import data_availability, impute, screen
 from .normalise import normalise
@@ -22,8 +23,10 @@ __all__ = [
     "AGG_METHODS",
     "Coin",
     "aggregate_values",
+    "build_city_index",
     "build_example_coin",
     "check_framework",
+    "city_coin",
     "city_framework",
     "data_availability",
     "impute",

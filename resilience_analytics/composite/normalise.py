@@ -121,8 +121,8 @@ def n_borda(x: np.ndarray) -> np.ndarray:
     return _out(_rank_min(a) - 1, one)
 
 
-def n_prank(x: np.ndarray) -> np.ndarray:
-    """Percentile ranks in [0, 1]: ``(rank - 1)/(n_available - 1)``.
+def n_prank(x: np.ndarray, l_u: tuple[float, float] = (0, 1)) -> np.ndarray:
+    """Percentile ranks ``(rank - 1)/(n_available - 1)`` (COINr), rescaled onto ``l_u``.
 
     Examples
     --------
@@ -134,7 +134,8 @@ def n_prank(x: np.ndarray) -> np.ndarray:
 
     a, one = _cols(x)
     n = np.sum(~np.isnan(a), axis=0)
-    return _out((_rank_min(a) - 1) / (n - 1), one)
+    p = (_rank_min(a) - 1) / (n - 1)
+    return _out(p * (l_u[1] - l_u[0]) + l_u[0], one)
 
 
 def n_dist2max(x: np.ndarray) -> np.ndarray:

@@ -62,22 +62,25 @@ def rank_desc(values, axis: int = 0):
     """
     import numpy as np
 
-    a = np.moveaxis(np.asarray(values, dtype=float), axis, 0)
-    nan = np.isnan(a)
-    key = np.where(nan, np.inf, -a)
-    order = np.argsort(key, axis=0, kind="stable")
-    s = np.take_along_axis(key, order, axis=0)
-    n = s.shape[0]
-    pos = np.arange(n, dtype=float).reshape((n,) + (1,) * (s.ndim - 1))
+    a = np.asarray(values, dtype=float)
+    if a.ndim == 0:
+        return np.ones_like(a)
+    x = np.ascontiguousarray(np.moveaxis(a, axis, -1))
+    nan = np.isnan(x)
+    key = np.where(nan, np.inf, -x)
+    order = np.argsort(key, axis=-1)
+    s = np.take_along_axis(key, order, axis=-1)
+    n = s.shape[-1]
     start = np.empty(s.shape, dtype=bool)
-    start[:1] = True
-    start[1:] = s[1:] != s[:-1]
-    first = np.where(start, pos, 0.0)
-    first = np.maximum.accumulate(first, axis=0) + 1.0
+    start[..., :1] = True
+    np.not_equal(s[..., 1:], s[..., :-1], out=start[..., 1:])
+    first = np.where(start, np.arange(n, dtype=float), 0.0)
+    np.maximum.accumulate(first, axis=-1, out=first)
+    first += 1.0
     r = np.empty_like(first)
-    np.put_along_axis(r, order, first, axis=0)
+    np.put_along_axis(r, order, first, axis=-1)
     r[nan] = np.nan
-    return np.moveaxis(r, 0, axis)
+    return np.moveaxis(r, -1, axis)
 
 
 def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") -> pd.DataFrame:

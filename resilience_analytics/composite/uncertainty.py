@@ -162,6 +162,8 @@ class _Engine:
         return self._treated[key]
 
     def normalised(self, winmax, norm: dict | None):
+        import numpy as np
+
         key = (winmax, None if norm is None else repr(sorted(norm.items())))
         if key not in self._normed:
             spec = dict(self.norm_nominal if norm is None else norm)
@@ -170,74 +172,84 @@ class _Engine:
             d = self.dirs.copy()
             if dirs:
                 d = np.array([float(dirs.get(c, x)) for c, x in zip(self.ind, d, strict=True)])
-            self._normed[key] = normalise_array(
+            self._normed[key] = np.ascontiguousarray(normalise_array(
                 self.treated(winmax), d, method=method, codes=self.ind, targets=self.targets,
-                **spec)
+                **spec))
         return self._normed[key]
 
     # --------------------------------------------------------------- aggregation (batched)
-    def aggregate(self, Xn: np.ndarray, W: np.ndarray, method) -> tuple[np.ndarray, np.ndarray]:
+    def aggregate(self, Xn: np.ndarray, W: np.ndarray, method) -> tuple[dict, np.ndarray]:
         """Aggregate normalised data ``Xn`` (units x indicators) for weight sets ``W``.
 
-        ``W`` is ``(reps, n_codes)``. Returns ``(scores, failed)``: ``scores`` has shape
-        ``(levels..., )``: a dict code -> (units, reps) for every aggregate; ``failed`` is a
-        boolean per replication (a method's domain violated, as COINr's failed regen).
+        ``W`` is ``(reps, n_codes)``. Returns ``(scores, failed)``: ``scores`` maps every
+        aggregate code to a ``(units, reps)`` array; ``failed`` flags replications in which a
+        method's domain was violated (COINr's failed regeneration); their scores are NaN.
+
+        Missing values are skipped with weights re-scaled, as in :func:`aggregate_values`;
+        which units lack a child does not depend on the replication, so masks are per unit.
         """
         import numpy as np
 
         meth = resolve_methods(self.coin.meta, method)
         R = W.shape[0]
-        n = Xn.shape[0]
         failed = np.zeros(R, dtype=bool)
         out: dict[str, np.ndarray] = {}
-        cur = None  # (n, p_prev, R) for levels >= 3
+        ok_in = ~np.isnan(Xn)
+        # per-code availability of each unit (rep-invariant)
+        have: dict[str, np.ndarray] = {c: ok_in[:, j] for j, c in enumerate(self.ind)}
+        first = True
         for L in self.levels:
-            C = L["C"]
-            p = C.shape[1]
-            w = W[:, L["widx"]].T  # (p_prev, R)
-            S = np.empty((n, p, R))
-            for mth in sorted(set(meth[c] for c in L["parents"])):
-                cols = [j for j, c in enumerate(L["parents"]) if meth[c] == mth]
-                Cm = C[:, cols]
-                if cur is None:
-                    V = Xn
-                    M = ~np.isnan(V)
-                    used = Cm.sum(axis=1) > 0
-                    bad = _domain_bad(V[:, used], mth, self.upper)
-                    if bad:
-                        failed[:] = True
-                    T = _transform(V, M, mth, self.upper)
-                    A = (w[:, None, :] * Cm[:, :, None]).reshape(C.shape[0], -1)
-                    with np.errstate(all="ignore"):
-                        num = (T @ A).reshape(n, len(cols), R)
-                        den = (M.astype(float) @ A).reshape(n, len(cols), R)
-                    avail = (M.astype(float) @ Cm) / Cm.sum(axis=0)
-                    avail = avail[:, :, None]
-                else:
-                    V = cur
-                    M = ~np.isnan(V)
-                    used = Cm.sum(axis=1) > 0
-                    with np.errstate(invalid="ignore"):
-                        badv = _domain_mask(V[:, used, :], mth, self.upper)
-                    failed |= badv.any(axis=(0, 1))
-                    T = _transform(V, M, mth, self.upper)
-                    with np.errstate(all="ignore"):
-                        num = np.einsum("npr,pq,pr->nqr", T, Cm, w, optimize=True)
-                        den = np.einsum("npr,pq,pr->nqr", M.astype(float), Cm, w,
-                                        optimize=True)
-                    avail = np.einsum("npr,pq->nqr", M.astype(float), Cm) / Cm.sum(axis=0)[
-                        None, :, None]
+            th = L["thresh"]
+            for q in L["parents"]:
+                kids = self.coin.children(q)
+                mth = meth[q]
+                wk = W[:, [self.pos[k] for k in kids]].T  # (kq, R)
                 with np.errstate(all="ignore"):
-                    val = _finish(num, den, mth, self.upper)
-                val = np.where(avail > 0, val, np.nan)
-                if L["thresh"] is not None:
-                    val = np.where(avail < L["thresh"], np.nan, val)
-                S[:, cols, :] = val
-            for j, c in enumerate(L["parents"]):
-                out[c] = S[:, j, :]
-            cur = S
-        for c in out:
-            out[c][:, failed] = np.nan
+                    wk = wk / wk.sum(axis=0)  # weights re-scaled to sum to 1 (as COINr)
+                hk = np.stack([have[k] for k in kids], axis=1)  # (n, kq)
+                nav = hk.sum(axis=1)
+                part = ~hk.all(axis=1)  # units missing some child: re-scale their weights
+                if first:
+                    cols = [self.ind.index(k) for k in kids]
+                    V = Xn[:, cols]
+                    if _domain_bad(V, mth, self.upper):
+                        failed[:] = True
+                    T = _transform(V, hk, mth, self.upper)
+                    with np.errstate(all="ignore"):
+                        num = T @ wk
+                else:
+                    num = None
+                    for j, k in enumerate(kids):
+                        V = out[k]
+                        with np.errstate(invalid="ignore"):
+                            bad = _domain_any(V, mth, self.upper)
+                        if bad is not None:
+                            failed |= bad
+                        with np.errstate(all="ignore"):
+                            T = _transform_raw(V, mth, self.upper)
+                        if not hk[:, j].all():
+                            T[~hk[:, j]] = 0.0
+                        np.multiply(T, wk[j], out=T)
+                        if num is None:
+                            num = T
+                        else:
+                            num += T
+                if part.any():
+                    with np.errstate(all="ignore"):
+                        num[part] /= hk[part].astype(float) @ wk
+                with np.errstate(all="ignore"):
+                    val = _finish_norm(num, mth, self.upper)
+                keep = nav > 0
+                if th is not None:
+                    keep &= nav / len(kids) >= th
+                if not keep.all():
+                    val[~keep] = np.nan
+                out[q] = val
+                have[q] = keep
+            first = False
+        if failed.any():
+            for c in out:
+                out[c][:, failed] = np.nan
         return out, failed
 
 
@@ -262,6 +274,18 @@ def _domain_bad(V, mth, upper) -> bool:
         return bool((_domain_mask(V, mth, upper) & ~np.isnan(V)).any())
 
 
+def _transform_raw(V, mth, upper):
+    import numpy as np
+
+    if mth == "arithmetic":
+        return V.copy()
+    if mth in ("geometric", "inform"):
+        return np.log(V)
+    if mth == "harmonic":
+        return 1.0 / V
+    return np.log(upper - V)
+
+
 def _transform(V, M, mth, upper):
     import numpy as np
 
@@ -274,7 +298,41 @@ def _transform(V, M, mth, upper):
             T = 1.0 / V
         else:
             T = np.log(upper - V)
-    return np.where(M, T, 0.0)
+    return np.where(M, T, 0.0) if not M.all() else T
+
+
+def _domain_any(V, mth, upper):
+    """Per replication: does any unit violate the method's domain (None if none do)."""
+    import numpy as np
+
+    if mth == "arithmetic":
+        return None
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        if mth == "harmonic":
+            bad = (V == 0).any(axis=0)
+        elif mth == "inform_complement":
+            bad = np.nanmax(V, axis=0) > upper
+        else:
+            mn = np.nanmin(V, axis=0)
+            bad = mn <= 0 if mth == "geometric" else mn < 0
+    return bad if bad.any() else None
+
+
+def _finish_norm(num, mth, upper):
+    """Finish a mean from the weighted sum of transformed values (weights summing to 1)."""
+    import numpy as np
+
+    if mth == "arithmetic":
+        return num
+    if mth in ("geometric", "inform"):
+        return np.exp(num, out=num)
+    if mth == "harmonic":
+        return np.divide(1.0, num, out=num)
+    np.exp(num, out=num)
+    return np.subtract(upper, num, out=num)
 
 
 def _finish(num, den, mth, upper):
@@ -393,6 +451,23 @@ def _run_job(eng, alts, kw, kn, ka, reps, W_all, target, scores, failed, reason)
                           "COINr")
 
 
+def _row_quantiles(b, n):
+    """5 %, 50 %, 95 % quantiles of each row (type 7, as R), NaN-only rows give NaN."""
+    import numpy as np
+
+    q = np.full((3, n), np.nan)
+    if not b.size:
+        return q
+    nanr = np.isnan(b)
+    full = ~nanr.any(axis=1)
+    if full.any():
+        q[:, full] = np.quantile(b[full], [0.05, 0.5, 0.95], axis=1)
+    part = ~full & ~nanr.all(axis=1)
+    if part.any():
+        q[:, part] = np.nanquantile(b[part], [0.05, 0.5, 0.95], axis=1)
+    return q
+
+
 def _evaluate(coin, U, facs, Wsets, target, progress, return_records, nominal_ranks):
     """Evaluate replications given unit-hypercube rows ``U`` (reps x factors)."""
     import time
@@ -464,8 +539,7 @@ def _evaluate(coin, U, facs, Wsets, target, progress, return_records, nominal_ra
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
-                q = np.nanquantile(b, [0.05, 0.5, 0.95], axis=1) if b.size else \
-                    np.full((3, n), np.nan)
+                q = _row_quantiles(b, n)
                 mean = np.nanmean(b, axis=1) if b.size else np.full(n, np.nan)
         return pd.DataFrame({"nominal": nominal, "mean": mean, "median": q[1], "q05": q[0],
                              "q95": q[2]}, index=units)
