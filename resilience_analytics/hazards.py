@@ -123,6 +123,10 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
     ("vo_years_since_eruption", "volcano", "years",
      "reference_year (default 2024) minus the last known eruption year (BCE negative) of the "
      "nearest volcano; NA when GVP says 'Unknown'."),
+    ("vo_years_since_eruption_100km", "volcano", "years",
+     "reference_year minus the most recent known eruption year of any volcano within "
+     "volcano_km (e.g. Taal for Manila, whose nearest volcano has no dated eruption); NA when "
+     "there is none or no eruption is dated."),
     ("ts_count", "tsunami", "events",
      "NCEI tsunami source events (validity ≥ tsunami_min_validity, default 3 = probable or "
      "definite; 1750-2023) within tsunami_radius_km (default 300 km) of a coastal city "
@@ -385,12 +389,14 @@ def _volcano(lat, lon, p: dict) -> dict:
     d, i = tree.query(q, k=1)
     d = _arc_km(d)
     year = vo["last_eruption_year"].to_numpy(dtype=float, na_value=np.nan)[i[:, 0]]
+    ci, vi, _ = _pairs(tree, q, p["volcano_km"])
+    years = vo["last_eruption_year"].to_numpy(dtype=float, na_value=np.nan)
+    latest = _group_max(ci, years[vi], len(lat))
     return {
         "vo_nearest_km": d[:, 0],
-        "vo_count_100km": tree.query_radius(
-            q, r=_chord(p["volcano_km"]), count_only=True
-        ).astype(np.int64),
+        "vo_count_100km": np.bincount(ci, minlength=len(lat)).astype(np.int64),
         "vo_years_since_eruption": p["reference_year"] - year,
+        "vo_years_since_eruption_100km": p["reference_year"] - latest,
     }
 
 

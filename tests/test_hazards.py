@@ -125,6 +125,8 @@ def test_volcanoes_near_jakarta_naples_manila_reykjavik(table):
         r = row(table, city)
         assert r["vo_nearest_km"] < 100 and r["vo_count_100km"] >= 1, city
     assert row(table, "Naples")["vo_nearest_km"] < 20  # Vesuvius / Campi Flegrei
+    assert row(table, "Naples")["vo_years_since_eruption_100km"] == 2024 - 1944  # Vesuvius
+    assert row(table, "Manila")["vo_years_since_eruption_100km"] <= 10  # Taal, 2020
     assert row(table, "Madrid")["vo_count_100km"] == 0
     assert row(table, "Kyiv")["vo_nearest_km"] > 500
 
