@@ -134,8 +134,8 @@ def validate_needs_offers(table: pd.DataFrame, *, source: str = "needs/offers ta
              f"date {r.date!r} is not YYYY, YYYY-MM or YYYY-MM-DD"),
             (r.description != "", "description is empty"),
             (r.source != "", "source is empty: name the document the fact comes from"),
-            (not (r.provider_type == "city" and r.city == ""),
-             "provider_type is 'city' but city is empty"),
+            (not (r.role == "offer" and r.provider_type == "city" and r.city == ""),
+             "an offer with provider_type 'city' needs a city"),
         ]
         for ok, msg in checks:
             if not ok:
@@ -418,7 +418,8 @@ def rank_offers(
             "role 'need')"
         )
     offers = offers[offers["role"] == "offer"].copy()
-    offers["offer_city_id"] = _city_ids(offers["city"], table)
+    offers["offer_city_id"] = pd.Series(_city_ids(offers["city"], table), index=offers.index,
+                                        dtype=object)
     offers = offers[offers["offer_city_id"].map(lambda c: c != focal)]
     if offers.empty:
         raise ParameterError("no offer to rank: pass offers= (role 'offer')")
@@ -432,7 +433,9 @@ def rank_offers(
         others = others[~np.isnan(others)]
         for cid in {c for c in offers["offer_city_id"] if c is not None}:
             dc = d[table.index.get_loc(cid)]
-            sim_of[cid] = float((others > dc).mean()) if dc == dc else 0.5
+            # share of the other cities (neither focal nor offering) farther than the offerer
+            sim_of[cid] = (float((others > dc).sum() / max(len(others) - 1, 1)) if dc == dc
+                           else 0.5)
 
     themes = _theme_table()
     rows = []
