@@ -710,11 +710,16 @@ _HAZARD_FILES = {
 def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     import hashlib as _h
     from importlib.metadata import PackageNotFoundError, version
+    from pathlib import Path
 
     import numpy as np
 
     h = _h.sha256()
     h.update(_CACHE_VERSION.encode())
+    # the code that computes the table is part of the key: a changed rule never serves a
+    # stale cached table
+    for module in (__file__, catalogs.__file__):
+        h.update(Path(module).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for hz in hazards:
         for name, fname in _HAZARD_FILES.get(hz, []):
