@@ -532,7 +532,9 @@ def _clean_hurdat2(raw: pd.DataFrame, source: str) -> pd.DataFrame:
             "storm_id": raw["storm_id"].astype(str),
             "name": raw["name"].astype(str),
             "time": time,
-            "season": time.dt.year.astype("int64"),
+            # the ATCF id's year (ALnnYYYY), so a storm crossing New Year keeps one season
+            "season": pd.to_numeric(raw["storm_id"].astype(str).str[-4:], errors="coerce")
+            .fillna(-1).astype("int64"),
             "record_id": raw["record_id"].astype(object).where(raw["record_id"].notna(), None),
             "status": raw["status"].astype(str).str.strip(),
             "latitude": _to_float(raw["lat"]),

@@ -120,6 +120,8 @@ def test_hurdat2_minus99_is_na_and_lon_wrapped():
     al05 = h[h["storm_id"] == "AL051952"]
     assert al05["longitude"].between(-180, 180).all()
     assert h.attrs["cleaning"]["longitudes_wrapped"] == 2
+    assert h.groupby("storm_id")["season"].nunique().eq(1).all()  # one season per storm
+    assert h["storm_id"].nunique() == 1814
 
 
 def test_cyclone_source_is_checked():
