@@ -506,7 +506,11 @@ def _build_coast_grid(src, path) -> np.ndarray:
         nrow, ncol = shape
         band = 40 * _AGG
         grid = np.empty((nrow // _AGG, ncol // _AGG), np.uint8)
-        for r0 in range(0, nrow, band):
+        from tqdm.auto import tqdm
+
+        bands = tqdm(range(0, nrow, band), desc="coast grid from global-land-mask (once)",
+                     unit="band", disable=not settings.progress, leave=False)
+        for r0 in bands:
             buf = fh.read(band * ncol)
             a = np.frombuffer(buf, dtype=np.uint8).reshape(-1, ncol)  # 1 = ocean
             s = a.reshape(-1, _AGG, ncol).sum(axis=1, dtype=np.uint8)
