@@ -10,7 +10,9 @@ Examples
 
 from __future__ import annotations
 
+from . import analysis, weights
 from .aggregate import AGG_METHODS, aggregate_values
+from .analysis import compare, correlations, cronbach_alpha, effective_contributions, pca
 from .city import build_city_index, city_coin
 from .framework import check_framework, city_framework, lineage, read_framework
 from .impute import data_availability, impute, screen
@@ -18,8 +20,18 @@ from .normalise import normalise
 from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
 from .treat import treat
 from .uncertainty import noisy_weights, sensitivity, uncertainty
+from .weights import equal_weights, pca_weights
 
 __all__ = [
+    "analysis",
+    "compare",
+    "correlations",
+    "cronbach_alpha",
+    "effective_contributions",
+    "equal_weights",
+    "pca",
+    "pca_weights",
+    "weights",
     "AGG_METHODS",
     "Coin",
     "aggregate_values",
