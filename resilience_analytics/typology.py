@@ -88,7 +88,7 @@ def city_types(
         Numeric columns of ``table`` (default: the hazard profile,
         :data:`resilience_analytics.peers.DEFAULT_FEATURES`).
     method : {"kmeans", "hierarchical"}
-        k-means (``n_init=10``, seeded with ``ra.settings.seed``) or Ward agglomerative.
+        k-means (``n_init=4``, seeded with ``ra.settings.seed``) or Ward agglomerative.
     n_types : int, optional
         Number of types; default: the best mean silhouette over ``n_range``.
     n_range : sequence of int, default 2..10
@@ -162,7 +162,7 @@ def city_types(
 
     def fit(c: int) -> np.ndarray:
         if method == "kmeans":
-            return KMeans(n_clusters=c, n_init=10, random_state=settings.seed).fit_predict(x)
+            return KMeans(n_clusters=c, n_init=4, random_state=settings.seed).fit_predict(x)
         lab = AgglomerativeClustering(n_clusters=c, linkage="ward").fit_predict(x[fit_idx])
         if len(fit_idx) == n:
             return lab
