@@ -115,6 +115,8 @@ def test_seismicity_high_and_near_zero(table):
 @pytest.mark.data
 def test_historical_earthquake_deaths(table):
     assert row(table, "Lisbon")["eq_deaths_ncei"] > 10000  # 1755
+    assert row(table, "Istanbul")["eq_deaths_ncei"] > 10000  # e.g. 1999 Izmit
+    assert row(table, "Lisbon")["ts_count"] >= 1  # the 1755 tsunami source is offshore
     assert row(table, "Tokyo")["eq_deaths_ncei"] > 100000  # 1923 Kanto
     assert row(table, "Amsterdam")["eq_deaths_ncei"] == 0
 
