@@ -19,8 +19,8 @@ manifest into ``<output_dir>/<notebook>/``:
    score
 0   0.50
 1   0.25
->>> manifest = run.finish()
->>> manifest["tables"]["tables/scores.csv"]["rows"]
+>>> run.finish()
+>>> run.manifest["tables"]["tables/scores.csv"]["rows"]
 2
 """
 
@@ -430,6 +430,8 @@ class NotebookRun:
         ``{relative path: {"sha256", "rows", "columns"}}`` of tables written so far.
     figures : list of str
         Relative paths of figures written so far.
+    manifest : dict
+        The manifest written by :meth:`finish` (empty before).
     """
 
     def __init__(self, notebook: str, output_dir: str | Path, parameters: dict[str, Any]):
@@ -441,6 +443,7 @@ class NotebookRun:
         self.tables: dict[str, dict[str, Any]] = {}
         self.figures: list[str] = []
         self.specifications: dict[str, str] = {}
+        self.manifest: dict[str, Any] = {}
         self._clean_previous()
 
     def _clean_previous(self) -> None:
@@ -534,18 +537,16 @@ class NotebookRun:
         if rel not in self.figures:
             self.figures.append(rel)
 
-    def finish(self, *, specifications: dict[str, str] | None = None) -> dict[str, Any]:
-        """Write ``manifest.json`` (parameters, versions, data files read, tables) and return it.
+    def finish(self, *, specifications: dict[str, str] | None = None) -> None:
+        """Write ``manifest.json`` (parameters, versions, data files read, tables).
+
+        Returns nothing, so that the notebook cell calling it has no output (identical in every
+        run); the manifest written is kept in :attr:`manifest`.
 
         Parameters
         ----------
         specifications : dict, optional
             Extra ``{name: hash}`` of index specifications used by the notebook.
-
-        Returns
-        -------
-        dict
-            The manifest (not printed, so that notebook outputs stay identical across runs).
         """
         self.specifications.update(specifications or {})
         manifest = collect(self.parameters, kind="notebook",
@@ -554,7 +555,7 @@ class NotebookRun:
         manifest["tables"] = dict(sorted(self.tables.items()))
         manifest["figures"] = sorted(self.figures)
         write_json_atomic(manifest, self.folder / FILENAME)
-        return manifest
+        self.manifest = manifest
 
 
 def start_notebook(

@@ -65,7 +65,8 @@ def test_notebook_run_writes_tables_figures_and_manifest(tmp_path):
     ax.plot([0, 1])
     run.figure(fig, "line")
     plt.close(fig)
-    m = run.finish(specifications={"example": "abc"})
+    assert run.finish(specifications={"example": "abc"}) is None
+    m = run.manifest
     folder = tmp_path / "03-composite-index"
     assert (folder / "tables/scores.csv").read_text() == "unit,score\na,0.1\nb,0.3333333333333333\n"
     assert pd.read_parquet(folder / "tables/scores_pq.parquet").equals(df)
