@@ -811,6 +811,7 @@ def _pool_mask(
     population_band,
     exclude_own_country: bool,
     memberships: pd.DataFrame | None,
+    min_separation_km: float = 0.0,
 ) -> np.ndarray:
     import numpy as np
 
@@ -864,6 +865,24 @@ def _pool_mask(
         with np.errstate(invalid="ignore"):
             mask &= (pop >= lo) & (pop <= hi)
         described.append(f"population_band={population_band!r}")
+    if min_separation_km and {"latitude", "longitude"} <= set(table.columns):
+        try:
+            sep = float(min_separation_km)
+        except (TypeError, ValueError):
+            sep = float("nan")
+        if not sep >= 0:
+            raise ParameterError(
+                f"min_separation_km must be a number >= 0, got {min_separation_km!r}"
+            )
+        lat = np.radians(table["latitude"].to_numpy(dtype=float, na_value=np.nan))
+        lon = np.radians(table["longitude"].to_numpy(dtype=float, na_value=np.nan))
+        f = table.index.get_loc(focal)
+        a = (np.sin((lat - lat[f]) / 2) ** 2
+             + np.cos(lat) * np.cos(lat[f]) * np.sin((lon - lon[f]) / 2) ** 2)
+        km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+        with np.errstate(invalid="ignore"):
+            mask &= ~(km < sep)
+        described.append(f"min_separation_km={sep:g}")
     if within_network is not None:
         nets = [within_network] if isinstance(within_network, str) else list(within_network)
         sets = _membership_sets(memberships)
@@ -929,6 +948,7 @@ def similar(
     region: str | Sequence[str] | None = None,
     population_band: tuple[float | None, float | None] | float | None = None,
     exclude_own_country: bool = False,
+    min_separation_km: float = 10.0,
     table: pd.DataFrame | None = None,
     memberships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -958,6 +978,11 @@ def similar(
         a factor ``f`` of the focal city's population.
     exclude_own_country : bool, default False
         Leave out the focal city's own country.
+    min_separation_km : float, default 10
+        Leave out cities whose centre lies closer than this to the focal city's (needs
+        ``latitude``/``longitude`` in the table): GeoNames lists districts of large cities
+        (Kyiv's Pechersk, Stare Misto) as cities of their own, and a district is no peer.
+        0 keeps them.
     table : pandas.DataFrame, optional
         Feature table indexed by ``city_id`` (default: :func:`default_table`).
     memberships : pandas.DataFrame, optional
@@ -967,9 +992,10 @@ def similar(
     -------
     pandas.DataFrame
         Indexed by the peer's ``city_id``, nearest first: ``rank``, ``name``, ``country_iso3``,
-        ``distance``, ``alike_on`` (the features, among those where the focal city is above
-        average, on which the pair is closest), ``contact`` ("easy contact" when the two share a
-        network membership or an exchange, else "bridge"), ``shared_networks``,
+        ``distance``, ``alike_on`` (the features on which the pair is closest, preferring
+        those on which the focal city is more exposed than average), ``contact`` ("easy
+        contact" when the two share a network membership or an exchange, else "bridge"),
+        ``shared_networks``,
         ``shared_exchanges`` and one ``contrib_<feature>`` column per feature; the
         contributions add up to ``distance``. ``attrs`` records the focal city and parameters.
 
@@ -1012,7 +1038,7 @@ def similar(
     mask = _pool_mask(
         table, focal, within_network=within_network, country=country, region=region,
         population_band=population_band, exclude_own_country=exclude_own_country,
-        memberships=memberships,
+        memberships=memberships, min_separation_km=min_separation_km,
     )
     pool = int(mask.sum())
     if k > pool:
@@ -1078,10 +1104,6 @@ def _capacity_table(
 
     directions = dict(directions or {})
     if capacities is None:
-        try:
-            from . import composite  # noqa: F401  (pillars used when it offers city scores)
-        except ModuleNotFoundError:
-            pass
         cols = [c for c in DEFAULT_CAPACITIES if c in table.columns]
         if not cols:
             raise ParameterError(
@@ -1148,6 +1170,7 @@ def complementary(
     region: str | Sequence[str] | None = None,
     population_band: tuple[float | None, float | None] | float | None = None,
     exclude_own_country: bool = False,
+    min_separation_km: float = 10.0,
     table: pd.DataFrame | None = None,
     memberships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -1166,7 +1189,10 @@ def complementary(
     city : str or int
         Focal city.
     capacities : DataFrame or list of str, optional
-        Default: the country-context columns in :data:`DEFAULT_CAPACITIES` found in ``table``.
+        Default: the country-context columns in :data:`DEFAULT_CAPACITIES` found in ``table``
+        (the same columns make up the lack-of-coping-capacity pillar ``CC`` of the composite
+        city framework; they are used one by one so that a reason can name the one that
+        differs).
         A list names columns of ``table``; a DataFrame is indexed by ``city_id`` (or has a
         ``city_id`` column) or by ISO3 (country-level values attached to each city) and its
         numeric columns are capacities, higher = better unless ``directions`` says -1.
@@ -1179,7 +1205,7 @@ def complementary(
         How many hazard-similar candidates to consider.
     features, weights, metric, within_network, country, region, population_band
         As in :func:`similar`.
-    exclude_own_country, table, memberships
+    exclude_own_country, min_separation_km, table, memberships
         As in :func:`similar`.
 
     Returns
@@ -1229,14 +1255,14 @@ def complementary(
     mask = _pool_mask(
         table, focal, within_network=within_network, country=country, region=region,
         population_band=population_band, exclude_own_country=exclude_own_country,
-        memberships=memberships,
+        memberships=memberships, min_separation_km=min_separation_km,
     )
     n_pool = min(int(pool), int(mask.sum()))
     cand = similar(
         focal, k=n_pool, features=features, weights=weights, metric=metric,
         within_network=within_network, country=country, region=region,
         population_band=population_band, exclude_own_country=exclude_own_country,
-        table=table, memberships=memberships,
+        min_separation_km=min_separation_km, table=table, memberships=memberships,
     )
     ahead = pct.loc[cand.index, weak].sub(fp[weak], axis=1)
     gain = ahead.clip(lower=0).fillna(0).mean(axis=1)

@@ -114,6 +114,15 @@ def test_filters(table):
     assert set(out.index) == {2, 5, 40}
 
 
+def test_min_separation_leaves_out_districts(table):
+    t = table.assign(latitude=50.0, longitude=np.linspace(0, 30, len(table)))
+    t.loc[2, "longitude"] = t.loc[1, "longitude"] + 0.05  # ~3.6 km east: a district of city 1
+    assert 2 not in _similar(t, k=5).index
+    assert _similar(t, k=5, min_separation_km=0).index[0] == 2
+    with pytest.raises(ParameterError, match="min_separation_km must be a number >= 0"):
+        _similar(t, k=5, min_separation_km=-1)
+
+
 def test_contact_flags(table):
     m = pd.DataFrame({"city_id": [1, 2, 3], "network": ["c40", "c40", "c40"],
                       "status": ["member", "member", "applicant"]})
