@@ -337,13 +337,19 @@ def _cyclone(lat, lon, p: dict) -> tuple[dict, dict]:
     if len(tc):
         step = min(p["radius_km"] / 4.0, 25.0)
         info["tc_sample_step_km"] = step
-        s = _densify_tracks(tc, step)
-        ci, si, _ = _pairs(_tree(s["latitude"], s["longitude"]), _rad(lat, lon),
-                           p["radius_km"])
-        storm = s["storm"].to_numpy()[si]
-        wind = s["wind_kt"].to_numpy()[si]
+        def build():
+            s = _densify_tracks(tc, step)
+            return (_tree(s["latitude"], s["longitude"]), s["storm"].to_numpy(),
+                    s["wind_kt"].to_numpy(float))
+
+        # the densified track tree depends only on the catalog, the step and the seasons
+        memo_key = f"tc_samples|{settings.get_data_dir()}|{step}|{first}|{len(tc)}"
+        tree, s_storm, s_wind = _memo(memo_key, build)
+        ci, si, _ = _pairs(tree, _rad(lat, lon), p["radius_km"])
+        storm = s_storm[si]
+        wind = s_wind[si]
         # one row per (city, storm): sort the combined key, reduce runs with fmax (skips NA)
-        n_storms = int(s["storm"].max()) + 1
+        n_storms = int(s_storm.max()) + 1
         key = ci * n_storms + storm
         order = np.argsort(key, kind="stable")
         key, wind = key[order], wind[order]
