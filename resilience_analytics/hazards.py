@@ -7,7 +7,7 @@ definition (:func:`exposure_columns`); every threshold is an argument and is rec
 ``result.attrs["parameters"]``. Distances are great-circle (haversine, mean Earth radius
 6,371.0088 km) and come from scikit-learn :class:`~sklearn.neighbors.BallTree` queries on all
 cities at once (trees over 3-D unit vectors, whose chord length maps exactly onto the
-great-circle distance: the same neighbours as ``metric="haversine"``, five times faster),
+great-circle distance: the same neighbours as ``metric="haversine"``, ~10x faster),
 followed by numpy/pandas group operations — there is no Python loop over cities or events.
 Results are cached on disk (parquet) under ``<cache>/hazards/``, keyed by the parameters, the
 sha256 of every input file and the city coordinates.
@@ -194,7 +194,7 @@ def _tree(lat: Any, lon: Any):
     The chord c and the great-circle distance d are tied exactly by d = 2 R asin(c / 2), a
     monotone map: radius and nearest-neighbour queries return the same points as a
     ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run about
-    five times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
+    about ten times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
     """
     from sklearn.neighbors import BallTree
 
