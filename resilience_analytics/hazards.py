@@ -193,7 +193,7 @@ def _tree(lat: Any, lon: Any):
 
     The chord c and the great-circle distance d are tied exactly by d = 2 R asin(c / 2), a
     monotone map: radius and nearest-neighbour queries return the same points as a
-    ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run about
+    ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run
     about ten times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
     """
     from sklearn.neighbors import BallTree
