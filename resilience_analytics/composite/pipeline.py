@@ -294,8 +294,15 @@ class Coin:
 
     def children(self, code: str) -> list[str]:
         """Codes directly below ``code``, in framework order."""
-        m = self.meta
-        return m.loc[m["Parent"] == code, "iCode"].tolist()
+        cache = getattr(self, "_kids_cache", None)
+        if cache is None or cache[0] is not self.meta:
+            kids: dict[str, list[str]] = {}
+            for c, p in zip(self.meta["iCode"], self.meta["Parent"], strict=True):
+                if isinstance(p, str):
+                    kids.setdefault(p, []).append(c)
+            cache = (self.meta, kids)
+            self._kids_cache = cache
+        return list(cache[1].get(code, []))
 
     def codes_at(self, level: int) -> list[str]:
         """Indicator/aggregate codes at ``level``, in framework order."""
@@ -479,7 +486,8 @@ class Coin:
         """Rebuild the coin from Raw by replaying the log, with ``changes`` applied.
 
         ``changes`` maps a step name to keyword arguments that replace the logged ones, e.g.
-        ``{"treat": {"winmax": 2}, "aggregate": {"method": "geometric"}}``.
+        ``{"treat": {"winmax": 2}, "aggregate": {"method": "geometric"}}``. Changing the
+        normalisation ``method`` drops the previous method's parameters.
         """
         changes = changes or {}
         unknown = set(changes) - set(self.log)
@@ -489,7 +497,11 @@ class Coin:
         new = Coin(*self._source, **self._init_args)
         new.weights = {k: v.copy() for k, v in self.weights.items()}
         for step, kwargs in self.log.items():
-            kw = {**kwargs, **changes.get(step, {})}
+            change = changes.get(step, {})
+            if step == "normalise" and change.get("method", kwargs["method"]) != kwargs["method"]:
+                # a different method: the old method's parameters no longer apply
+                kwargs = {k: kwargs[k] for k in ("dset", "directions", "write_to")}
+            kw = {**kwargs, **change}
             getattr(new, step)(**kw)
         return new
 

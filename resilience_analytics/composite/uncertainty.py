@@ -31,7 +31,7 @@ from .. import settings
 from ..errors import DataFileError, ParameterError
 from .normalise import normalise_array
 from .pipeline import rank_desc, resolve_methods, weights_frame
-from .treat import treat
+from .treat import treat_vector
 
 if TYPE_CHECKING:
     import numpy as np
@@ -144,11 +144,15 @@ class _Engine:
                                 "thresh": th,
                                 "widx": np.array([self.pos[c] for c in prev])})
             prev = parents
+        self.kids = {q: coin.children(q) for L in self.levels for q in L["parents"]}
+        self._methods: dict[str, dict[str, str]] = {}
         self._treated: dict[Any, np.ndarray] = {}
         self._normed: dict[Any, np.ndarray] = {}
 
     # --------------------------------------------------------------- treat + normalise
     def treated(self, winmax):
+        import numpy as np
+
         key = ("nominal",) if winmax is None else ("winmax", winmax)
         if key not in self._treated:
             if not self.treat_kw:
@@ -157,8 +161,16 @@ class _Engine:
                 kw = {k: v for k, v in self.treat_kw.items() if k not in ("dset", "write_to")}
                 if winmax is not None:
                     kw["winmax"] = winmax
-                out, _ = treat(self.base[self.ind], details=False, **kw)
-                self._treated[key] = out.to_numpy(dtype=float)
+                indiv = kw.pop("indiv", None) or {}
+                X = self.base[self.ind].to_numpy(dtype=float)
+                cols = []
+                for j, c in enumerate(self.ind):
+                    spec = indiv.get(c, {})
+                    if spec == "none":
+                        cols.append(X[:, j].copy())
+                        continue
+                    cols.append(treat_vector(X[:, j], **{**kw, **spec})[0])
+                self._treated[key] = np.column_stack(cols)
         return self._treated[key]
 
     def normalised(self, winmax, norm: dict | None):
@@ -190,7 +202,10 @@ class _Engine:
         """
         import numpy as np
 
-        meth = resolve_methods(self.coin.meta, method)
+        mkey = repr(method)
+        if mkey not in self._methods:
+            self._methods[mkey] = resolve_methods(self.coin.meta, method)
+        meth = self._methods[mkey]
         R = W.shape[0]
         failed = np.zeros(R, dtype=bool)
         out: dict[str, np.ndarray] = {}
@@ -201,7 +216,7 @@ class _Engine:
         for L in self.levels:
             th = L["thresh"]
             for q in L["parents"]:
-                kids = self.coin.children(q)
+                kids = self.kids[q]
                 mth = meth[q]
                 wk = W[:, [self.pos[k] for k in kids]].T  # (kq, R)
                 with np.errstate(all="ignore"):
