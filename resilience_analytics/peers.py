@@ -880,8 +880,11 @@ def _pool_mask(
         a = (np.sin((lat - lat[f]) / 2) ** 2
              + np.cos(lat) * np.cos(lat[f]) * np.sin((lon - lon[f]) / 2) ** 2)
         km = 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        with np.errstate(invalid="ignore"):
-            mask &= ~(km < sep)
+        near = km < sep
+        if "population" in table.columns:  # larger neighbours are cities, not districts
+            pop = table["population"].to_numpy(dtype=float, na_value=np.nan)
+            near &= ~(pop > pop[f])
+        mask &= ~near
         described.append(f"min_separation_km={sep:g}")
     if within_network is not None:
         nets = [within_network] if isinstance(within_network, str) else list(within_network)
@@ -933,7 +936,14 @@ def _alike_on(prep: _Prepared, i: int, contrib_row: np.ndarray, n: int = 3) -> s
     chosen = [j for j in order if exposed[j]][:n]
     if len(chosen) < n:
         chosen += [j for j in order if j not in chosen][: n - len(chosen)]
-    return ", ".join(_label(feats[j]) for j in chosen)
+
+    def word(j: int) -> str:
+        f = feats[j]
+        if exposed[j]:
+            return _label(f)
+        return f"{_label(f)} ({'far' if f in LOW_MEANS_EXPOSED else 'low'} for both)"
+
+    return ", ".join(word(j) for j in chosen)
 
 
 def similar(
@@ -948,7 +958,7 @@ def similar(
     region: str | Sequence[str] | None = None,
     population_band: tuple[float | None, float | None] | float | None = None,
     exclude_own_country: bool = False,
-    min_separation_km: float = 10.0,
+    min_separation_km: float = 25.0,
     table: pd.DataFrame | None = None,
     memberships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
@@ -978,11 +988,12 @@ def similar(
         a factor ``f`` of the focal city's population.
     exclude_own_country : bool, default False
         Leave out the focal city's own country.
-    min_separation_km : float, default 10
-        Leave out cities whose centre lies closer than this to the focal city's (needs
-        ``latitude``/``longitude`` in the table): GeoNames lists districts of large cities
-        (Kyiv's Pechersk, Stare Misto) as cities of their own, and a district is no peer.
-        0 keeps them.
+    min_separation_km : float, default 25
+        Leave out *smaller* cities whose centre lies closer than this to the focal city's
+        (needs ``latitude``/``longitude`` in the table): GeoNames lists districts and suburbs of
+        large cities (Kyiv's Pechersk, Stare Misto, Borshchahivka) as cities of their own, and
+        they share the focal city's hazards by construction. Larger neighbours (Rotterdam for
+        The Hague) stay. 0 keeps everyone.
     table : pandas.DataFrame, optional
         Feature table indexed by ``city_id`` (default: :func:`default_table`).
     memberships : pandas.DataFrame, optional
@@ -1170,7 +1181,7 @@ def complementary(
     region: str | Sequence[str] | None = None,
     population_band: tuple[float | None, float | None] | float | None = None,
     exclude_own_country: bool = False,
-    min_separation_km: float = 10.0,
+    min_separation_km: float = 25.0,
     table: pd.DataFrame | None = None,
     memberships: pd.DataFrame | None = None,
 ) -> pd.DataFrame:

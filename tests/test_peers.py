@@ -117,8 +117,11 @@ def test_filters(table):
 def test_min_separation_leaves_out_districts(table):
     t = table.assign(latitude=50.0, longitude=np.linspace(0, 30, len(table)))
     t.loc[2, "longitude"] = t.loc[1, "longitude"] + 0.05  # ~3.6 km east: a district of city 1
+    t.loc[2, "population"] = t.loc[1, "population"] - 1
     assert 2 not in _similar(t, k=5).index
     assert _similar(t, k=5, min_separation_km=0).index[0] == 2
+    t.loc[2, "population"] = t.loc[1, "population"] + 1  # a larger neighbour is a city
+    assert _similar(t, k=5).index[0] == 2
     with pytest.raises(ParameterError, match="min_separation_km must be a number >= 0"):
         _similar(t, k=5, min_separation_km=-1)
 
