@@ -84,6 +84,9 @@ def test_regen_replays_log_with_changes(asem_coin):
     geo = asem_coin.regen({"normalise": {"l_u": (1, 100)}, "aggregate": {"method": "geometric"}})
     assert not np.allclose(geo.data["Aggregated"]["Index"], asem_coin.data["Aggregated"]["Index"])
     assert list(geo.log) == list(asem_coin.log)
+    z = asem_coin.regen({"normalise": {"method": "zscore", "m_sd": (10, 2)}})
+    assert z.data["Normalised"]["LPI"].mean() == pytest.approx(10)
+    assert z.data["Normalised"]["LPI"].std() == pytest.approx(2)
     with pytest.raises(ParameterError, match="were not run"):
         asem_coin.regen({"bogus": {}})
 

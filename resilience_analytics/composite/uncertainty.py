@@ -437,6 +437,9 @@ def _factors(coin, winmax, normalisation, aggregation, weight_noise, n_weight_se
             resolve_methods(coin.meta, a)
         facs.append(("aggregation", alts))
     if weight_noise:
+        if weights is None and "aggregate" in coin.log:
+            weights = coin.log["aggregate"]["weights"]  # noise around the weights in use
+            weights = coin.weights[weights] if isinstance(weights, str) else weights
         W = noisy_weights(coin, weight_noise, n_weight_sets, seed=seed, weights=weights)
         facs.append(("weights", list(range(W.shape[0]))))
     else:
