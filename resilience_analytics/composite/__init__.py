@@ -1,5 +1,20 @@
 """Composite indicators: a COINr-grade engine (framework as data, pipeline, uncertainty).
 
+The surface, by step (each a module too):
+
+- framework as data: :func:`check_framework`, :func:`read_framework`, :func:`city_framework`,
+  :func:`lineage` (:mod:`.framework`);
+- the pipeline: :class:`Coin` with ``denominate``, ``impute``, ``screen``, ``treat``,
+  ``normalise``, ``aggregate``, ``regen``, ``results`` and ``ranks``;
+  :func:`build_example_coin` (COINr's ASEM example); the step functions :func:`impute`,
+  :func:`screen`, :func:`treat`, :func:`normalise`, :func:`aggregate_values`;
+- weights: :func:`weights_frame` (checked against the framework), :func:`equal_weights`,
+  :func:`pca_weights`;
+- analysis: :func:`correlations`, :func:`cronbach_alpha`, :func:`pca`,
+  :func:`effective_contributions`, :func:`compare`;
+- uncertainty and sensitivity: :func:`uncertainty`, :func:`sensitivity`, :func:`noisy_weights`;
+- the city risk index: :func:`build_city_index`, :func:`city_coin`.
+
 Examples
 --------
 >>> from resilience_analytics import composite
