@@ -15,7 +15,8 @@ hundreds of cities (two links of weight 2).
 Examples
 --------
 >>> import resilience_analytics as ra
->>> ra.connections.path("The Hague", "Kyiv")  # doctest: +SKIP
+>>> ra.connections.path("The Hague", "Kyiv")["label"].tolist()
+['The Hague', 'city-to-city exchange in Paris (after 2022-12-13)', 'Kyiv']
 """
 
 from __future__ import annotations

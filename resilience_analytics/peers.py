@@ -49,8 +49,11 @@ contribution is a feature on which the two cities are alike.
 Examples
 --------
 >>> import resilience_analytics as ra
->>> peers = ra.peers.similar("The Hague", k=5)  # doctest: +SKIP
->>> peers[["name", "country_iso3", "distance", "alike_on", "contact"]]  # doctest: +SKIP
+>>> peers = ra.peers.similar("The Hague", k=5)
+>>> len(peers), bool(peers["distance"].is_monotonic_increasing)
+(5, True)
+>>> ra.cities.resolve("Rotterdam").city_id in ra.peers.similar("The Hague", k=400).index
+True
 """
 
 from __future__ import annotations
