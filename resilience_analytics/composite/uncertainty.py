@@ -478,8 +478,11 @@ def _row_quantiles(b, n):
         return q
     nanr = np.isnan(b)
     full = ~nanr.any(axis=1)
-    if full.any():
-        q[:, full] = np.quantile(b[full], [0.05, 0.5, 0.95], axis=1)
+    rows = np.flatnonzero(full)
+    step = max(1, 2_000_000 // b.shape[1])
+    for s0 in range(0, len(rows), step):  # blocks of units: cache-friendly partitions
+        r = rows[s0:s0 + step]
+        q[:, r] = np.quantile(b[r], [0.05, 0.5, 0.95], axis=1)
     part = ~full & ~nanr.all(axis=1)
     if part.any():
         q[:, part] = np.nanquantile(b[part], [0.05, 0.5, 0.95], axis=1)
@@ -550,15 +553,19 @@ def _evaluate(coin, U, facs, Wsets, target, progress, return_records, nominal_ra
         nominal_ranks = rank_desc(nom_scores)
 
     def stats(a, nominal):
-        ok = ~failed
-        b = a[:, ok]
+        b = a[:, ~failed] if failed.any() else a
         with np.errstate(all="ignore"):
             import warnings
 
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", RuntimeWarning)
                 q = _row_quantiles(b, n)
-                mean = np.nanmean(b, axis=1) if b.size else np.full(n, np.nan)
+                mean = np.full(n, np.nan)
+                if b.size:
+                    mean = b.mean(axis=1)  # NaN for units without a score
+                    part = np.isnan(mean) & ~np.isnan(b).all(axis=1)
+                    if part.any():
+                        mean[part] = np.nanmean(b[part], axis=1)
         return pd.DataFrame({"nominal": nominal, "mean": mean, "median": q[1], "q05": q[0],
                              "q95": q[2]}, index=units)
 
