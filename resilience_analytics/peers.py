@@ -1006,10 +1006,10 @@ def similar(
     -------
     pandas.DataFrame
         Indexed by the peer's ``city_id``, nearest first: ``rank``, ``name``, ``country_iso3``,
-        ``distance``, ``alike_on`` (the features on which the pair is closest, preferring
-        those on which the focal city is more exposed than average), ``contact`` ("easy
-        contact" when the two share a network membership or an exchange, else "bridge"),
-        ``shared_networks``,
+        ``population``, ``latitude``, ``longitude`` (those the table has), ``distance``,
+        ``alike_on`` (the features on which the pair is closest, preferring those on which the
+        focal city is more exposed than average), ``contact`` ("easy contact" when the two
+        share a network membership or an exchange, else "bridge"), ``shared_networks``,
         ``shared_exchanges`` and one ``contrib_<feature>`` column per feature; the
         contributions add up to ``distance``. ``attrs`` records the focal city and parameters.
 
@@ -1085,7 +1085,7 @@ def _result_frame(table, prep, focal, i, idx, d, contrib, memberships, city, k):
 
     ids = prep.ids[idx]
     cols: dict = {"rank": np.arange(1, len(idx) + 1)}
-    for col in ("name", "country_iso3", "population"):
+    for col in ("name", "country_iso3", "population", "latitude", "longitude"):
         if col in table.columns:
             cols[col] = table[col].iloc[idx].to_numpy()
     cols["distance"] = d[idx]
@@ -1308,7 +1308,8 @@ def complementary(
     for c in weak:
         cand[c] = caps.loc[cand.index, c].to_numpy()
         cand[f"{c}_focal"] = float(caps.loc[focal, c])
-    keep = ["rank", *[c for c in ("name", "country_iso3", "population") if c in cand.columns],
+    keep = ["rank", *[c for c in ("name", "country_iso3", "population", "latitude", "longitude")
+                      if c in cand.columns],
             "distance", "gain", "score", "stronger_on", "reason", "contact", "shared_networks",
             "shared_exchanges", *[x for c in weak for x in (c, f"{c}_focal")]]
     out = cand[keep].copy()
