@@ -179,6 +179,17 @@ def test_city_index_on_fictional_cities():
         build_city_index(exp.drop(columns=["population"]))
 
 
+def test_city_coin_drops_constant_indicators_with_a_warning():
+    exp = example_exposure(25)
+    exp["vo_count_100km"] = 0.0
+    with pytest.warns(UserWarning, match="vo_count_100km"):
+        coin = city_coin(exp)
+    assert "vo_count_100km" in coin.analysis["dropped"]
+    assert "vo_count_100km" not in coin.indicator_codes
+    with pytest.raises(DataFileError, match="'vo_count_100km' has zero variance"):
+        city_coin(exp, drop_constant=False)
+
+
 def test_city_uncertainty_batched_on_fictional_cities():
     coin = city_coin(example_exposure(80))
     ua = uncertainty(coin, n=64, progress=False, return_records=True, **CITY_UNCERTAINTY)

@@ -98,6 +98,7 @@ def city_coin(
     aggregation: Any = None,
     weights=None,
     dat_thresh: tuple[float, float] = (0.5, 1.0),
+    drop_constant: bool = True,
 ) -> Coin:
     """Build the city framework as a :class:`Coin` (treated, normalised, aggregated).
 
@@ -117,6 +118,18 @@ def city_coin(
         Weights (default the framework's equal weights).
     dat_thresh : tuple
         Minimum share of available children for a dimension and for the index.
+    drop_constant : bool
+        A subset of cities may have an indicator with one value everywhere (e.g. no volcano
+        near any of them): it cannot be normalised and carries no information, so by default
+        it is dropped from the framework with a warning and listed in
+        ``coin.analysis["dropped"]``. With ``False`` such an indicator raises
+        :class:`~resilience_analytics.errors.DataFileError`.
+
+    Examples
+    --------
+    >>> coin = city_coin(example_exposure(20))
+    >>> list(coin.data)
+    ['Raw', 'Treated', 'Normalised', 'Aggregated']
     """
     import pandas as pd
 
@@ -141,7 +154,21 @@ def city_coin(
     keep = ["uCode", *ind] + [c for c in ("name", "country_iso3") if c in df.columns]
     df = df[keep].copy()
     df["uCode"] = pd.Series(df["uCode"]).to_numpy()
+    dropped = {}
+    if drop_constant:
+        for c in ind:
+            v = pd.to_numeric(df[c], errors="coerce").dropna()
+            if v.empty or v.nunique() == 1:
+                dropped[c] = ("no values" if v.empty else f"every city = {v.iloc[0]!r}")
+        if dropped:
+            import warnings
+
+            warnings.warn(
+                "city_coin: dropped indicator(s) without variation in these cities: "
+                + "; ".join(f"{k} ({v})" for k, v in dropped.items()), stacklevel=2)
+            meta = _fw.check_framework(meta[~meta["iCode"].isin(list(dropped))])
     coin = Coin(df, meta, level_names=["Indicator", "Dimension", "Index"])
+    coin.analysis["dropped"] = dropped
     norm = dict(normalisation or {"method": "minmax", "l_u": (0, 10)})
     method = norm.pop("method")
     coin.treat("Raw", winmax=winmax)
