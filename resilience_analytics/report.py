@@ -342,7 +342,7 @@ def validate_parameters(
     ----------
     parameters : dict
         ``{name: value}``; values may be strings from the command line (converted with the
-        parameter's type hint). ``city`` is resolved in the gazetteer.
+        parameter's type hint). ``city`` and any ``*_city`` are resolved in the gazetteer.
     notebooks : list of paths or names, optional
         Default: the whole suite.
 
@@ -393,6 +393,11 @@ def validate_parameters(
         v = _coerce(name, value, spec["inferred_type_name"])
         _check_domain(name, v, spec["help"])
         values[name] = v
+    for name, value in values.items():
+        if name.endswith("_city") and isinstance(value, str):
+            from . import cities
+
+            cities.resolve(value)  # another city named by a notebook (e.g. other_city)
     city = None
     if "city" in values:
         from . import cities

@@ -306,3 +306,16 @@ def test_verify_refuses_missing_truncated_and_foreign_manifests(tmp_path, built)
     (copy / "manifest.json").write_text(json.dumps(m))
     with pytest.raises(ManifestError, match=r"lacks required key\(s\) \['packages'\]"):
         report.verify(copy)
+
+
+def test_other_city_parameters_are_resolved_before_work(tmp_path):
+    nb = make_notebook(tmp_path / "01-two-cities.ipynb", "x = 1")
+    text = nb.read_text().replace('n: int = 3  # number of rows\\n',
+                                  'n: int = 3  # number of rows\\n",\n    '
+                                  '"other_city: str = \\"Kyiv\\"  # a second city')
+    nb.write_text(text)
+    assert "other_city" in report.notebook_parameters([nb])["name"].tolist()
+    with pytest.raises(UnknownCityError, match="Xqzzyville"):
+        report.run_report("Kyiv", out=tmp_path / "out", notebooks=[nb],
+                          parameters={"other_city": "Xqzzyville"})
+    assert not (tmp_path / "out").exists()
