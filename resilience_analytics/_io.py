@@ -1,0 +1,206 @@
+"""Private file helpers: atomic writes and an on-disk cache under ``settings.get_cache_dir()``.
+
+Every file the package writes goes through a temporary file in the target's folder that is
+moved into place with :func:`os.replace`, so a reader never sees half a file and a failed write
+leaves the old file (if any) untouched. Derived products that take seconds to build are kept
+in the cache folder under a name that carries a hash of everything they depend on (input
+bytes, package versions, the source of the module that builds them), so a changed input or
+rule never serves a stale product.
+
+Only the standard library is imported at module level (``import resilience_analytics`` must
+stay light); pandas is needed only by :func:`atomic_to_parquet` and parquet caches, and is
+used through the frame's own methods.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+__all__ = ["atomic_to_parquet", "atomic_write", "atomic_write_bytes", "disk_cached", "hash_key"]
+
+_FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
+
+
+def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *,
+                 suffix: str | None = None) -> Path:
+    """Write a file atomically: ``write(tmp)`` fills a temporary file that then replaces ``path``.
+
+    Parameters
+    ----------
+    path
+        Target file. Its folder is created if missing.
+    write
+        Called with the temporary file's path (a ``str``) and must write the whole file there.
+    suffix
+        Suffix of the temporary file; default the target's suffix (so writers that infer the
+        format from the file name, e.g. ``to_excel``, still see it).
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``.
+
+    Notes
+    -----
+    The temporary file lives in the target's folder (so :func:`os.replace` is atomic) and is
+    removed if ``write`` or the move fails; the error is raised.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from resilience_analytics._io import atomic_write
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> out = atomic_write(folder / "a" / "note.txt", lambda t: Path(t).write_text("hello"))
+    >>> out.read_text(), sorted(p.name for p in out.parent.iterdir())
+    ('hello', ['note.txt'])
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.",
+                               suffix=path.suffix if suffix is None else suffix)
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return path
+
+
+def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from resilience_analytics._io import atomic_write_bytes
+    >>> atomic_write_bytes(Path(tempfile.mkdtemp()) / "x.bin", b"ok").read_bytes()
+    b'ok'
+    """
+    return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:
+    """Write a DataFrame to parquet atomically (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from resilience_analytics._io import atomic_to_parquet
+    >>> p = atomic_to_parquet(pd.DataFrame({"a": [1, 2]}), Path(tempfile.mkdtemp()) / "t.parquet")
+    >>> pd.read_parquet(p)["a"].tolist()
+    [1, 2]
+    """
+    return atomic_write(path, df.to_parquet)
+
+
+def hash_key(parts: Iterable[str | bytes], *, length: int = 16) -> str:
+    """Hex sha256 of the concatenated ``parts`` (``str`` encoded as UTF-8), cut to ``length``.
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import hash_key
+    >>> hash_key(["a", b"b"]) == hash_key(["ab"])
+    True
+    >>> len(hash_key(["a"], length=24))
+    24
+    """
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode() if isinstance(part, str) else part)
+    return h.hexdigest()[:length]
+
+
+def _read(path: Path, fmt: str) -> Any:
+    if fmt == "pickle":
+        import pickle
+
+        with open(path, "rb") as fh:
+            return pickle.load(fh)
+    import pandas as pd
+
+    return pd.read_parquet(path)
+
+
+def _write(path: Path, value: Any, fmt: str) -> None:
+    if fmt == "pickle":
+        import pickle
+
+        def write(tmp: str) -> None:
+            with open(tmp, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+        atomic_write(path, write)
+    else:
+        atomic_to_parquet(value, path)
+
+
+def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: Callable[[], Any],
+                *, fmt: str = "parquet") -> Any:
+    """Return a derived product from the on-disk cache, building and storing it if absent.
+
+    The file is ``<cache>/<kind>/<name>-<key><ext>`` where ``key`` is :func:`hash_key` of
+    ``key_parts`` and ``ext`` is ``.parquet`` or ``.pkl``. A file that cannot be read is
+    rebuilt; a cache that cannot be written (read-only folder) only costs time.
+
+    Parameters
+    ----------
+    kind
+        Sub-folder of the cache directory (e.g. ``"gazetteer"``).
+    name
+        Stem of the file name.
+    key_parts
+        Everything the product depends on, as ``str`` or ``bytes``.
+    build
+        Called without arguments when the product is not cached.
+    fmt
+        ``"parquet"`` (a DataFrame) or ``"pickle"`` (any picklable object).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> from resilience_analytics import settings
+    >>> from resilience_analytics._io import disk_cached
+    >>> saved, settings.cache_dir = settings.cache_dir, tempfile.mkdtemp()
+    >>> calls = []
+    >>> def build():
+    ...     calls.append(1)
+    ...     return pd.DataFrame({"x": [1.5]})
+    >>> a = disk_cached("example", "demo", ["v1"], build)
+    >>> b = disk_cached("example", "demo", ["v1"], build)
+    >>> len(calls), b["x"].tolist()
+    (1, [1.5])
+    >>> settings.cache_dir = saved
+    """
+    import pickle
+
+    from . import settings
+
+    if fmt not in _FORMATS:
+        from .errors import ParameterError
+
+        raise ParameterError(f"fmt={fmt!r} is not supported; choose from {', '.join(_FORMATS)}")
+    path = settings.get_cache_dir() / kind / f"{name}-{hash_key(key_parts)}{_FORMATS[fmt]}"
+    if path.is_file():
+        try:
+            return _read(path, fmt)
+        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
+            pass
+    value = build()
+    try:
+        _write(path, value, fmt)
+    except OSError:  # a read-only cache only costs time
+        pass
+    return value
