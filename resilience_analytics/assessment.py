@@ -38,13 +38,13 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._io import atomic_write
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, FrameworkError, ParameterError
 
@@ -395,19 +395,6 @@ def template(level: str = "preliminary", *, city: str = "", date: str = "") -> p
     }, columns=list(TEMPLATE_COLUMNS))
 
 
-def _atomic_write(path: Path, write) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 def write_template(path: str | os.PathLike, *, level: str = "preliminary", city: str = "",
                    date: str = "", frame: pd.DataFrame | None = None) -> Path:
     """Write a fill-in template as CSV (``.csv``) or Excel (``.xlsx``, via openpyxl).
@@ -443,9 +430,9 @@ def write_template(path: str | os.PathLike, *, level: str = "preliminary", city:
     check_choice("path suffix", suffix, [".csv", ".xlsx"])
     df = template(level, city=city, date=date) if frame is None else frame
     if suffix == ".csv":
-        _atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
+        atomic_write(path, lambda tmp: df.to_csv(tmp, index=False))
     else:
-        _atomic_write(path, lambda tmp: _write_xlsx(tmp, df, level))
+        atomic_write(path, lambda tmp: _write_xlsx(tmp, df, level))
     return path
 
 

@@ -42,10 +42,10 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._io import atomic_write
 from .errors import DataFileError, ParameterError
 
 if TYPE_CHECKING:
@@ -246,15 +246,8 @@ def add_entries(
                 f"save_to={str(save_to)!r} is the shipped table; save your additions to another "
                 "file and load it with load_needs_offers(path)"
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".csv.tmp")
-        os.close(fd)
-        try:
-            out[list(COLUMNS)].to_csv(tmp, index=False)
-            os.replace(tmp, target)
-        finally:
-            if os.path.exists(tmp):
-                os.remove(tmp)
+        atomic_write(target, lambda tmp: out[list(COLUMNS)].to_csv(tmp, index=False),
+                     suffix=".csv.tmp")
     return out
 
 
