@@ -120,6 +120,29 @@ def _to_float(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype("float64")
 
 
+def _select(raw: pd.DataFrame, mapping: dict[str, str], source: str) -> pd.DataFrame:
+    """Check that ``raw`` has the file columns in ``mapping``; return them renamed."""
+    require_columns(raw, list(mapping), source)
+    return raw[list(mapping)].rename(columns=mapping)
+
+
+def _drop_missing_coordinates(df: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
+    """Return the rows of ``df`` with both coordinates (a copy) and the mask of those dropped."""
+    missing = df["latitude"].isna() | df["longitude"].isna()
+    return df.loc[~missing].copy(), missing
+
+
+def _utc_times(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_datetime(s, utc=True, errors="coerce").astype("datetime64[ns, UTC]")
+
+
+def _n_wrapped(lon_raw: pd.Series) -> int:
+    """How many longitudes :func:`wrap_longitude` moves (outside [-180, 180))."""
+    return int(((lon_raw >= 180) | (lon_raw < -180)).sum())
+
+
 def _finish(df: pd.DataFrame, name: str, units: dict, cleaning: dict) -> pd.DataFrame:
     df.attrs["dataset"] = name
     df.attrs["citation"] = datasets.get(name).citation
@@ -314,8 +337,7 @@ def _ncei_eq_schema():
 
 
 def _clean_ncei_eq(raw: pd.DataFrame, source: str) -> pd.DataFrame:
-    require_columns(raw, list(_NCEI_EQ_COLS), source)
-    df = raw[list(_NCEI_EQ_COLS)].rename(columns=_NCEI_EQ_COLS)
+    df = _select(raw, _NCEI_EQ_COLS, source)
     for c in ["year", "month", "day", "hour", "minute", "tsunami_id", "volcano_id"]:
         df[c] = _to_float(df[c]).round().astype("Int64")
     for c in df.columns:
@@ -323,9 +345,9 @@ def _clean_ncei_eq(raw: pd.DataFrame, source: str) -> pd.DataFrame:
                      "location_name"):
             df[c] = _to_float(df[c])
     df["location_name"] = df["location_name"].astype(object)
-    missing = df["latitude"].isna() | df["longitude"].isna()
+    kept, missing = _drop_missing_coordinates(df)
     dropped = df.loc[missing, ["year", "location_name"]]
-    df = df.loc[~missing].copy()
+    df = kept
     df["longitude"] = wrap_longitude(df["longitude"])
     df = df.reset_index(drop=True)
     df = validate_frame(_ncei_eq_schema(), df, source)
@@ -405,9 +427,7 @@ def _clean_ibtracs(raw: pd.DataFrame, source: str, source_kind: str) -> pd.DataF
             "track_id": df["track_id"].astype(str),
             "season": pd.to_numeric(df["season"], errors="raise").astype("int64"),
             "basin": basin,
-            "time": pd.to_datetime(df["time"], utc=True, errors="coerce").astype(
-                "datetime64[ns, UTC]"
-            ),
+            "time": _utc_times(df["time"]),
             "latitude": _to_float(df["lat"]),
             "longitude": wrap_longitude(lon_raw),
             "wind_kt": wind,
@@ -436,7 +456,7 @@ def _clean_ibtracs(raw: pd.DataFrame, source: str, source_kind: str) -> pd.DataF
         "basin_na_restored": n_basin_nan,
         "negative_wind_codes_to_na": n_wind_code,
         "wind_missing": int(out["wind_kt"].isna().sum()),
-        "longitudes_wrapped": int(((lon_raw >= 180) | (lon_raw < -180)).sum()),
+        "longitudes_wrapped": _n_wrapped(lon_raw),
         "wind_rule": (
             "jtwc winds are 1-minute sustained in every basin: comparable across basins"
             if source_kind == "jtwc"
@@ -524,9 +544,7 @@ def _clean_hurdat2(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     wind = _to_float(raw["max_wind_kt"])
     n_code = int((wind < 0).sum())
     lon_raw = _to_float(raw["lon"])
-    time = pd.to_datetime(raw["time_utc"], utc=True, errors="coerce").astype(
-        "datetime64[ns, UTC]"
-    )
+    time = _utc_times(raw["time_utc"])
     out = pd.DataFrame(
         {
             "storm_id": raw["storm_id"].astype(str),
@@ -557,7 +575,7 @@ def _clean_hurdat2(raw: pd.DataFrame, source: str) -> pd.DataFrame:
     cleaning = {
         "rows_in_file": len(raw),
         "wind_minus99_to_na": n_code,
-        "longitudes_wrapped": int(((lon_raw >= 180) | (lon_raw < -180)).sum()),
+        "longitudes_wrapped": _n_wrapped(lon_raw),
     }
     return _finish(out, "hurdat2_atlantic_1851_2015", units, cleaning)
 
@@ -801,8 +819,7 @@ def _clean_volcanoes(raw: pd.DataFrame, source: str) -> pd.DataFrame:
         "Elevation (m)": "elevation_m", "Dominant Rock Type": "rock_type",
         "Tectonic Setting": "tectonic_setting",
     }
-    require_columns(raw, list(mapping), source)
-    df = raw[list(mapping)].rename(columns=mapping)
+    df = _select(raw, mapping, source)
     out = pd.DataFrame(
         {
             "volcano_number": pd.to_numeric(df["volcano_number"]).astype("int64"),
@@ -914,10 +931,9 @@ def _tsunami_schema():
 
 
 def _clean_tsunamis(raw: pd.DataFrame, source: str, min_validity: int) -> pd.DataFrame:
-    require_columns(raw, list(_TSU_COLS), source)
     n_raw = len(raw)
     dup = raw.duplicated(keep="first")
-    df = raw.loc[~dup, list(_TSU_COLS)].rename(columns=_TSU_COLS)
+    df = _select(raw.loc[~dup], _TSU_COLS, source)
     for c in ["month", "day", "cause_code"]:
         df[c] = _to_float(df[c]).round().astype("Int64")
     for c in ["event_id", "year", "validity"]:
@@ -930,8 +946,7 @@ def _clean_tsunamis(raw: pd.DataFrame, source: str, min_validity: int) -> pd.Dat
         df[c] = df[c].astype(object)
     n_valid_low = int((df["validity"] < min_validity).sum())
     df = df.loc[df["validity"] >= min_validity]
-    missing = df["latitude"].isna() | df["longitude"].isna()
-    df = df.loc[~missing].copy()
+    df, missing = _drop_missing_coordinates(df)
     for c in ["event_id", "year", "validity"]:
         df[c] = df[c].astype("int64")
     df["longitude"] = wrap_longitude(df["longitude"])
