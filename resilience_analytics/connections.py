@@ -37,24 +37,24 @@ __all__ = ["EDGE_WEIGHTS", "exchange_participation", "graph", "path"]
 EDGE_WEIGHTS = {"membership": 2.0, "exchange": 1.0, "organised": 1.0}
 
 
-def _default_memberships() -> pd.DataFrame | None:
-    try:
-        from . import networks
+def _optional_table(module: str, loader: str, what: str) -> pd.DataFrame | None:
+    """``ra.<module>.<loader>()``, or ``None`` with a warning when it or its data is missing."""
+    import importlib
 
-        return networks.memberships()
+    try:
+        return getattr(importlib.import_module(f".{module}", __package__), loader)()
     except (ModuleNotFoundError, DataNotFoundError) as exc:
-        warnings.warn(f"network memberships unavailable ({exc})", stacklevel=3)
+        # stacklevel 4: the warning points at the caller of graph()/exchange_participation()
+        warnings.warn(f"{what} unavailable ({exc})", stacklevel=4)
         return None
+
+
+def _default_memberships() -> pd.DataFrame | None:
+    return _optional_table("networks", "memberships", "network memberships")
 
 
 def _default_exchanges() -> pd.DataFrame | None:
-    try:
-        from . import exchanges
-
-        return exchanges.load_exchanges()
-    except (ModuleNotFoundError, DataNotFoundError) as exc:
-        warnings.warn(f"exchanges unavailable ({exc})", stacklevel=3)
-        return None
+    return _optional_table("exchanges", "load_exchanges", "exchanges")
 
 
 def _network_names() -> dict[str, str]:
