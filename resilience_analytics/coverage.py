@@ -148,6 +148,7 @@ def plot_events(
     cities: pd.DataFrame | None = None,
     highlight: Any = None,
     title: str | None = None,
+    cities_label: str = "network member cities",
 ) -> Figure:
     """Plot event locations (and optionally cities) on a world map, one colour per catalog.
 
@@ -160,6 +161,8 @@ def plot_events(
     highlight : City, optional
         A :class:`~resilience_analytics.cities.City` marked with a labelled star.
     title : str, optional
+    cities_label : str, default "network member cities"
+        Legend label of ``cities``.
 
     Returns
     -------
@@ -180,7 +183,7 @@ def plot_events(
                    rasterized=True)
     if cities is not None:
         ax.scatter(cities["longitude"], cities["latitude"], s=12, marker="x", color="black",
-                   linewidths=0.7, label=f"network member cities ({len(cities):,})")
+                   linewidths=0.7, label=f"{cities_label} ({len(cities):,})")
     if highlight is not None:
         ax.scatter([highlight.longitude], [highlight.latitude], s=160, marker="*",
                    color="#d62728", edgecolor="white", zorder=5, label=highlight.name)
@@ -188,7 +191,9 @@ def plot_events(
     ax.set_ylim(-60, 85)
     ax.set_xlabel("longitude")
     ax.set_ylabel("latitude")
-    ax.legend(loc="lower left", fontsize=7, markerscale=3, framealpha=0.9)
+    legend = ax.legend(loc="lower left", fontsize=7, framealpha=0.9)
+    for handle in legend.legend_handles:  # equal, readable legend markers
+        handle.set_sizes([24])
     ax.set_title(title or "Where the events are")
     fig.tight_layout()
     return fig

@@ -474,7 +474,7 @@ def _run_suite(target: Path, plan: list[tuple[Path, dict]], *, progress: bool,
                kernel_name: str | None, timeout: float | None, jobs: int,
                desc: str) -> dict[str, float]:
     """Execute every notebook of ``plan`` into ``target``; return seconds per notebook."""
-    from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 
     from tqdm.auto import tqdm
 
@@ -497,7 +497,7 @@ def _run_suite(target: Path, plan: list[tuple[Path, dict]], *, progress: bool,
                     }
                     pending = set(futures)
                     while pending:
-                        done, pending = wait(pending, return_when=FIRST_EXCEPTION)
+                        done, pending = wait(pending, return_when=FIRST_COMPLETED)
                         for fut in done:
                             if fut.exception() is not None:
                                 for other in pending:
@@ -633,7 +633,7 @@ def _report_manifest(folder: Path, plan: list[tuple[Path, dict]], parameters: di
         nbm = _read_json(folder / src.stem / MANIFEST_FILENAME) or {}
         for entry in nbm.get("data_files", []):
             data_files[entry["path"]] = entry["sha256"]
-        specs.update(nbm.get("specifications", {}))
+        specs.update({f"{src.stem}/{k}": v for k, v in nbm.get("specifications", {}).items()})
         nb_tables = {f"{src.stem}/{k}": v for k, v in nbm.get("tables", {}).items()}
         tables.update(nb_tables)
         nb_entries.append({
