@@ -21,7 +21,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-__all__ = ["atomic_to_parquet", "atomic_write", "atomic_write_bytes", "disk_cached", "hash_key"]
+__all__ = [
+    "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "disk_cached", "hash_key",
+    "read_csv_strings",
+]
 
 _FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
 
@@ -103,6 +106,37 @@ def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:
     [1, 2]
     """
     return atomic_write(path, df.to_parquet)
+
+
+def read_csv_strings(path: str | os.PathLike) -> Any:
+    """Read a user's CSV as strings (no NA guessing); an unreadable file is a DataFileError.
+
+    Parameters
+    ----------
+    path
+        The CSV.
+
+    Raises
+    ------
+    DataFileError
+        ``"<path> could not be read: <reason>"`` for a missing, unparseable or non-UTF-8 file.
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import read_csv_strings
+    >>> read_csv_strings("no/such/file.csv")
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.DataFileError: no/such/file.csv could not be read: ...
+    """
+    import pandas as pd
+
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        from .errors import DataFileError
+
+        raise DataFileError(f"{path} could not be read: {exc}") from exc
 
 
 def hash_key(parts: Iterable[str | bytes], *, length: int = 16) -> str:

@@ -41,6 +41,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ._io import read_csv_strings
 from ._tables import read_project_table
 from ._validate import require_columns
 from .errors import DataFileError, ParameterError
@@ -129,10 +130,7 @@ def load_exchanges(path: str | Path | None = None) -> pd.DataFrame:
         source = "data/exchanges.csv"
     else:
         source = str(path)
-        try:
-            raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-        except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise DataFileError(f"{source} could not be read: {exc}") from exc
+        raw = read_csv_strings(path)
     require_columns(raw, _EXCHANGE_COLUMNS, source)
     if raw["exchange_id"].duplicated().any():
         dup = raw.loc[raw["exchange_id"].duplicated(), "exchange_id"].tolist()

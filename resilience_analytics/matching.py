@@ -45,7 +45,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ._io import atomic_write
+from ._io import atomic_write, read_csv_strings
 from .errors import DataFileError, ParameterError
 
 if TYPE_CHECKING:
@@ -177,13 +177,8 @@ def load_needs_offers(path: str | os.PathLike | None = None) -> pd.DataFrame:
     >>> t.set_index("entry_id").loc["denhaag-2016-offer-coast", "theme"]
     'coastal_defence'
     """
-    import pandas as pd
-
     p = _shipped_path() if path is None else Path(path)
-    try:
-        raw = pd.read_csv(p, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise DataFileError(f"{p} could not be read: {exc}") from exc
+    raw = read_csv_strings(p)
     return validate_needs_offers(raw, source=str(p if path is not None else f"data/{_FILE}"))
 
 

@@ -62,3 +62,15 @@ def test_disk_cached_rejects_unknown_format():
 
     with pytest.raises(ParameterError, match="fmt='csv' is not supported; choose from parquet"):
         _io.disk_cached("t", "x", ["a"], dict, fmt="csv")
+
+
+def test_read_csv_strings_keeps_text_and_names_unreadable_file(tmp_path):
+    from resilience_analytics.errors import DataFileError
+
+    good = tmp_path / "t.csv"
+    good.write_text("a,b\nNA,007\n")
+    assert _io.read_csv_strings(good).iloc[0].tolist() == ["NA", "007"]
+    bad = tmp_path / "latin1.csv"
+    bad.write_bytes("a\nR\xe9sum\xe9\n".encode("latin-1"))
+    with pytest.raises(DataFileError, match=r"latin1\.csv could not be read: "):
+        _io.read_csv_strings(bad)
