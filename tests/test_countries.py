@@ -65,39 +65,33 @@ def test_country_context_columns_and_join():
     assert set(cols["source"]) <= set(ra.datasets.names())
 
 
-def test_inform_missing_column_is_named(monkeypatch):
+def _inform_after(monkeypatch, damage):
+    """Call countries.inform() on an INFORM file changed by ``damage(df)``."""
     from resilience_analytics import countries, datasets
 
     real = datasets.read
 
     def broken(name, filename=None, **kw):
         df = real(name, filename, **kw)
-        return df.drop(columns=["VULNERABILITY"]) if name == "inform_risk_index_2023" else df
+        return damage(df) if name == "inform_risk_index_2023" else df
 
     monkeypatch.setattr(datasets, "read", broken)
     countries._inform.cache_clear()
     try:
-        with pytest.raises(DataFileError, match="VULNERABILITY"):
-            countries.inform()
+        return countries.inform()
     finally:
         countries._inform.cache_clear()
+
+
+def test_inform_missing_column_is_named(monkeypatch):
+    with pytest.raises(DataFileError, match="VULNERABILITY"):
+        _inform_after(monkeypatch, lambda df: df.drop(columns=["VULNERABILITY"]))
 
 
 def test_inform_out_of_range_is_named(monkeypatch):
-    from resilience_analytics import countries, datasets
-
-    real = datasets.read
-
-    def broken(name, filename=None, **kw):
-        df = real(name, filename, **kw)
-        if name == "inform_risk_index_2023":
-            df.loc[df["ISO3"] == "NLD", "INFORM RISK"] = 12.0
+    def risk_12(df):
+        df.loc[df["ISO3"] == "NLD", "INFORM RISK"] = 12.0
         return df
 
-    monkeypatch.setattr(datasets, "read", broken)
-    countries._inform.cache_clear()
-    try:
-        with pytest.raises(DataFileError, match="risk"):
-            countries.inform()
-    finally:
-        countries._inform.cache_clear()
+    with pytest.raises(DataFileError, match="risk"):
+        _inform_after(monkeypatch, risk_12)
