@@ -84,9 +84,8 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> from pathlib import Path
     >>> from resilience_analytics._io import atomic_write_bytes
-    >>> atomic_write_bytes(Path(tempfile.mkdtemp()) / "x.bin", b"ok").read_bytes()
+    >>> atomic_write_bytes(tempfile.mkdtemp() + "/x.bin", b"ok").read_bytes()
     b'ok'
     """
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
@@ -98,10 +97,9 @@ def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> from pathlib import Path
     >>> import pandas as pd
     >>> from resilience_analytics._io import atomic_to_parquet
-    >>> p = atomic_to_parquet(pd.DataFrame({"a": [1, 2]}), Path(tempfile.mkdtemp()) / "t.parquet")
+    >>> p = atomic_to_parquet(pd.DataFrame({"a": [1, 2]}), tempfile.mkdtemp() + "/t.parquet")
     >>> pd.read_parquet(p)["a"].tolist()
     [1, 2]
     """
