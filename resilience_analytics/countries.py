@@ -88,16 +88,23 @@ def _schema_scores(columns: list[str], low: float, high: float):
     )
 
 
+def _read_checked(name: str, filename: str, columns: list[str]) -> pd.DataFrame:
+    """Read a registered file; a missing column is a DataFileError naming ``name/filename``."""
+    from . import datasets
+
+    df = datasets.read(name, filename)
+    require_columns(df, columns, f"{name}/{filename}")
+    return df
+
+
 @lru_cache(maxsize=1)
 def _inform() -> pd.DataFrame:
     import pandas as pd
 
-    from . import datasets
-
-    raw = datasets.read("inform_risk_index_2023", "inform_risk_2023_index.csv")
     source = "inform_risk_index_2023/inform_risk_2023_index.csv"
-    require_columns(raw, ["COUNTRY", "ISO3", "INFORM RISK", "HAZARD & EXPOSURE",
-                          "VULNERABILITY", "LACK OF COPING CAPACITY"], source)
+    raw = _read_checked("inform_risk_index_2023", "inform_risk_2023_index.csv",
+                        ["COUNTRY", "ISO3", "INFORM RISK", "HAZARD & EXPOSURE",
+                         "VULNERABILITY", "LACK OF COPING CAPACITY"])
     df = raw.rename(columns={c: _INFORM_RENAMES.get(c, _snake(c)) for c in raw.columns})
     df["in_highly_violent_conflict"] = df["in_highly_violent_conflict"].eq("YES")
     df["share_missing_indicators"] = df["share_missing_indicators"] * 100.0
@@ -159,12 +166,8 @@ def inform_indicators() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _wri_long() -> pd.DataFrame:
-    from . import datasets
-
-    df = datasets.read("world_risk_index", "world_risk_index_2000_2022_long.csv")
-    require_columns(df, ["Country", "Code", "Year", "W", "E", "V", "S", "C", "A"],
-                    "world_risk_index/world_risk_index_2000_2022_long.csv")
-    return df
+    return _read_checked("world_risk_index", "world_risk_index_2000_2022_long.csv",
+                         ["Country", "Code", "Year", "W", "E", "V", "S", "C", "A"])
 
 
 def world_risk_index(year: int | None = 2022, *, indicators: bool = False) -> pd.DataFrame:
@@ -220,11 +223,7 @@ def world_risk_index(year: int | None = 2022, *, indicators: bool = False) -> pd
 
 @cache
 def _gain_file(variable: str) -> pd.DataFrame:
-    from . import datasets
-
-    df = datasets.read("nd_gain_country_index", f"{variable}.csv")
-    require_columns(df, ["ISO3", "Name", "2020"], f"nd_gain_country_index/{variable}.csv")
-    return df
+    return _read_checked("nd_gain_country_index", f"{variable}.csv", ["ISO3", "Name", "2020"])
 
 
 def nd_gain(year: int | None = 2020, *, variables: list[str] | tuple[str, ...] | None = None
