@@ -306,6 +306,7 @@ def base_map(
     tiles: str | None = None,
     assets: str = "inline",
     height: str = "100%",
+    countries: bool = True,
 ) -> folium.Map:
     """Create an empty map ready for the layers of this module.
 
@@ -322,6 +323,9 @@ def base_map(
         links to outside servers); ``"cdn"`` keeps folium's default CDN links.
     height : str
         CSS height of the map.
+    countries : bool
+        Draw light grey Natural Earth country outlines underneath (geographic context
+        without tiles; not interactive, not in the layer control).
 
     Returns
     -------
@@ -355,7 +359,19 @@ def base_map(
         header = m.get_root().header
         header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
         header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
+    if countries:
+        _data_layer_class()(_outline_items(), name="Countries", control=False).add_to(m)
     return stabilize_ids(m)
+
+
+@functools.cache
+def _outline_items() -> list[dict]:
+    import json
+
+    world = natural_earth_countries()
+    geo = json.loads(world.geometry.to_json(to_wgs84=False, drop_id=True))
+    return [{"t": "g", "g": _round_geometry(f["geometry"], 2), "c": "#f4f4f2",
+             "s": "#b0b0b0", "o": 1.0} for f in geo["features"]]
 
 
 def _fit(m: Any, points: list[tuple[float, float]]) -> None:
@@ -368,7 +384,32 @@ def _fit(m: Any, points: list[tuple[float, float]]) -> None:
         m.location = [ys[0], xs[0]]
         m.options["zoom"] = 8
         return
-    m.fit_bounds([[min(ys), min(xs)], [max(ys), max(xs)]], padding=(20, 20))
+    _fit_class()([[min(ys), min(xs)], [max(ys), max(xs)]]).add_to(m)
+
+
+@functools.cache
+def _fit_class():
+    from branca.element import MacroElement
+    from folium.template import Template
+
+    class FitBounds(MacroElement):
+        """``fitBounds`` without animation (folium's animates, racing later view changes)."""
+
+        _template = Template(
+            """
+            {% macro script(this, kwargs) %}
+            {{ this._parent.get_name() }}.fitBounds({{ this.bounds|tojson }},
+                {padding: [20, 20], maxZoom: 10, animate: false});
+            {% endmacro %}
+            """
+        )
+
+        def __init__(self, bounds: list):
+            super().__init__()
+            self._name = "FitBounds"
+            self.bounds = bounds
+
+    return FitBounds
 
 
 def _ensure_layer_control(m: Any) -> None:
@@ -390,6 +431,9 @@ def _data_layer_class():
     class DataLayer(Layer):
         """Circles, lines and GeoJSON shapes drawn from one compact JSON array.
 
+        Paths use the map's renderer: with ``prefer_canvas`` (every :func:`base_map`) all
+        layers share one canvas, so a click reaches a marker of any layer.
+
         Items: ``{"t": "c"|"l"|"g", ...}``; ``h`` = popup HTML and ``tt`` = tooltip HTML,
         both built from escaped strings in Python; ``tojson`` escapes ``<``, ``>``, ``&``.
         """
@@ -399,20 +443,20 @@ def _data_layer_class():
             {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function () {
                 var group = L.featureGroup();
-                var renderer = L.canvas({padding: 0.5});
                 var items = {{ this.items|tojson }};
                 for (var i = 0; i < items.length; i++) {
                     var it = items[i], layer;
                     if (it.t === "c") {
-                        layer = L.circleMarker([it.y, it.x], {renderer: renderer,
+                        layer = L.circleMarker([it.y, it.x], {
                             radius: it.r, color: it.s || "#333333", weight: it.w || 0.6,
                             fillColor: it.c, fillOpacity: 0.8, opacity: 0.9});
                     } else if (it.t === "l") {
-                        layer = L.polyline(it.p, {renderer: renderer, color: it.c,
+                        layer = L.polyline(it.p, {color: it.c,
                             weight: it.w || 2, opacity: 0.85, dashArray: it.d || null});
                     } else {
-                        layer = L.geoJSON(it.g, {style: {color: "#555555", weight: 0.5,
-                            fillColor: it.c, fillOpacity: 0.75}});
+                        layer = L.geoJSON(it.g, {interactive: !!(it.h || it.tt),
+                            style: {color: it.s || "#555555", weight: 0.5,
+                            fillColor: it.c, fillOpacity: it.o || 0.75}});
                     }
                     if (it.h) { layer.bindPopup(it.h, {maxWidth: 360}); }
                     if (it.tt) { layer.bindTooltip(it.tt, {sticky: true}); }
@@ -424,8 +468,9 @@ def _data_layer_class():
             """
         )
 
-        def __init__(self, items: list[dict], name: str, show: bool = True):
-            super().__init__(name=name, overlay=True, control=True, show=show)
+        def __init__(self, items: list[dict], name: str, show: bool = True,
+                     control: bool = True):
+            super().__init__(name=name, overlay=True, control=control, show=show)
             self._name = "DataLayer"
             self.items = items
 

@@ -63,6 +63,7 @@ COUNT_JS = """() => {
 CLICK_POINT_JS = """([lat, lon]) => {
   const map = Object.keys(window).filter(k => k.startsWith('map_') && window[k] instanceof L.Map)
     .map(k => window[k])[0];
+  map.closePopup();
   map.setView([lat, lon], map.getZoom(), {animate: false});  // away from the controls
   const p = map.latLngToContainerPoint([lat, lon]);
   const r = map.getContainer().getBoundingClientRect();
@@ -85,26 +86,34 @@ def open_map(browser, path):
 
 def click_popup(page, lat, lon) -> str:
     x, y = page.evaluate(CLICK_POINT_JS, [lat, lon])
+    page.wait_for_selector(".leaflet-popup", state="detached", timeout=5_000)  # old one gone
+    page.wait_for_timeout(100)  # let the canvas follow the pan before clicking
     page.mouse.click(x, y)
-    page.wait_for_selector(".leaflet-popup-content", state="visible", timeout=5_000)
+    try:
+        page.wait_for_selector(".leaflet-popup-content", state="visible", timeout=10_000)
+    except Exception:
+        page.screenshot(path=f"/tmp/ra-browser-fail-{lat:.2f}-{lon:.2f}.png")
+        raise
     return page.inner_text(".leaflet-popup-content")
 
 
 def test_markup_in_names_renders_as_text(browser, tmp_path):
     cities = pd.DataFrame({
         "name": ['<img src=x onerror="window.__xss=1">Example City',
-                 "<script>window.__xss=2</script>Fictional Town"],
-        "latitude": [10.0, -10.0], "longitude": [20.0, -20.0],
-        "population": [100_000, 200_000], "risk": [1.0, 2.0],
-        "network": ['<b onmouseover="window.__xss=3">net</b>', "c40"],
+                 "<script>window.__xss=2</script>Fictional Town", "Example Port"],
+        "latitude": [10.0, -10.0, 30.0], "longitude": [20.0, -20.0, 40.0],
+        "population": [100_000, 200_000, 300_000], "risk": [1.0, 2.0, 3.0],
+        "network": ['<b onmouseover="window.__xss=3">net</b>', "c40", "c40"],
     })
     m = ra.maps.city_map(cities, color="risk", layers="network", k=2)
     peers = cities.iloc[[1]].assign(reason="<i>fictional</i> match")
     ra.maps.peer_map(cities.iloc[0], peers, m=m)
     page, errors = open_map(browser, ra.maps.save_map(m, tmp_path / "evil.html"))
     counts = page.evaluate(COUNT_JS)
-    assert counts["circles"] == 4 and counts["lines"] == 1
+    assert counts["circles"] == 5 and counts["lines"] == 1
     assert counts["overlays"] == 3
+    # a marker of a lower layer still gets the click (all layers share one canvas)
+    assert "Example Port" in click_popup(page, 30.0, 40.0)
     text = click_popup(page, 10.0, 20.0)
     assert '<img src=x onerror="window.__xss=1">Example City' in text
     assert page.evaluate("document.querySelectorAll('.leaflet-popup-content img').length") == 0

@@ -33,8 +33,17 @@ def fictional_cities() -> pd.DataFrame:
 
 
 def _items(html: str) -> list[list[dict]]:
-    """Decode the JSON item arrays of every data layer in a rendered map."""
-    return [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
+    """Decode the JSON item arrays of every data layer except the country outlines."""
+    layers = [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
+    return [x for x in layers if any("h" in it for it in x)]
+
+
+def test_base_map_draws_country_outlines_underneath():
+    html = ra.maps.map_html(ra.maps.city_map(fictional_cities()))
+    layers = [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
+    assert len(layers) == 2
+    assert len(layers[0]) == 177 and all(it["t"] == "g" and "h" not in it for it in layers[0])
+    assert '"Countries"' not in html  # not in the layer control
 
 
 def test_city_map_escapes_every_data_string():
