@@ -29,6 +29,13 @@ __all__ = [
 _FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
 
 
+def _umask() -> int:
+    """Return the process umask (reading it means setting it, so set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *,
                  suffix: str | None = None) -> Path:
     """Write a file atomically: ``write(tmp)`` fills a temporary file that then replaces ``path``.
@@ -51,7 +58,9 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *,
     Notes
     -----
     The temporary file lives in the target's folder (so :func:`os.replace` is atomic) and is
-    removed if ``write`` or the move fails; the error is raised.
+    removed if ``write`` or the move fails; the error is raised. The result gets the ordinary
+    permissions of a new file (``0o666`` less the umask), not the owner-only mode of a
+    :func:`tempfile.mkstemp` file: users open these files in other programs.
 
     Examples
     --------
@@ -70,6 +79,7 @@ def atomic_write(path: str | os.PathLike, write: Callable[[str], Any], *,
     os.close(fd)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):

@@ -74,3 +74,15 @@ def test_read_csv_strings_keeps_text_and_names_unreadable_file(tmp_path):
     bad.write_bytes("a\nR\xe9sum\xe9\n".encode("latin-1"))
     with pytest.raises(DataFileError, match=r"latin1\.csv could not be read: "):
         _io.read_csv_strings(bad)
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    from resilience_analytics._io import atomic_write
+
+    out = atomic_write(tmp_path / "t.txt", lambda t: open(t, "w").write("x"))
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
