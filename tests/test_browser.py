@@ -135,6 +135,8 @@ def test_country_choropleth_renders(browser, tmp_path):
     counts = page.evaluate(COUNT_JS)
     assert counts["shapes"] >= 170
     assert "fictional <score>" in page.inner_text(".ra-legend")
+    text = click_popup(page, 39.0, -100.0)
+    assert "(USA)" in text and "fictional <score>: 4" in text
     assert errors == []
     page.close()
 
