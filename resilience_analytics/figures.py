@@ -392,10 +392,10 @@ def hazard_profile(
 def rank_intervals(
     table: pd.DataFrame,
     *,
-    rank: str = "rank",
-    lower: str = "rank_lo",
-    upper: str = "rank_hi",
-    median: str | None = None,
+    rank: str = "nominal",
+    lower: str = "q05",
+    upper: str = "q95",
+    median: str | None = "median",
     name: str = "name",
     highlight: list | None = None,
     top: int | None = 30,
@@ -406,15 +406,17 @@ def rank_intervals(
     Parameters
     ----------
     table : pandas.DataFrame
-        One row per city: ``name``, the nominal ``rank`` and interval bounds.
+        One row per city, e.g. ``rank_stats`` of ``ra.composite`` uncertainty results
+        (``nominal, mean, median, q05, q95``), optionally with a ``name`` column (else the
+        index labels the rows). The nominal rank may fall outside the interval.
     rank, lower, upper : str
         Columns of the nominal rank and the interval bounds.
-    median : str, optional
-        Column of the median simulated rank (drawn as an open dot).
+    median : str or None
+        Column of the median simulated rank (an open dot), if present.
     name : str
-        Label column.
+        Label column (the index when absent).
     highlight : list, optional
-        Names drawn in the focal colour.
+        Labels drawn in the focal colour.
     top : int or None
         Show the best ``top`` units by nominal rank (None: all).
     title : str, optional
@@ -426,8 +428,8 @@ def rank_intervals(
     Examples
     --------
     >>> import pandas as pd, resilience_analytics as ra
-    >>> t = pd.DataFrame({"name": ["Example City", "Fictional Town"], "rank": [1, 2],
-    ...                   "rank_lo": [1, 1], "rank_hi": [2, 2]})
+    >>> t = pd.DataFrame({"nominal": [1, 2], "median": [1, 2], "q05": [1, 1], "q95": [2, 3]},
+    ...                  index=["Example City", "Fictional Town"])
     >>> len(ra.figures.rank_intervals(t).axes[0].get_yticklabels())
     2
     """
@@ -435,18 +437,21 @@ def rank_intervals(
     import numpy as np
     import pandas as pd
 
-    cols = [name, rank, lower, upper] + ([median] if median else [])
+    use_median = median is not None and median in getattr(table, "columns", [])
+    cols = [rank, lower, upper] + ([median] if use_median else [])
     _require(table, cols, "rank_intervals")
     t = table.copy()
-    for c in cols[1:]:
+    for c in cols:
         t[c] = pd.to_numeric(t[c], errors="coerce")
-    bad = t[(t[lower] > t[rank]) | (t[upper] < t[rank])]
+    bad = t[t[lower] > t[upper]]
     if len(bad):
         raise ParameterError(
-            f"rank_intervals: {len(bad)} row(s) with the rank outside [{lower}, {upper}], "
-            f"e.g. {bad[name].astype(str).head(3).tolist()}"
+            f"rank_intervals: {len(bad)} row(s) with {lower} > {upper}, e.g. "
+            f"{[str(i) for i in bad.index[:3]]}"
         )
-    t = t.sort_values(rank, kind="mergesort")
+    labels = t[name].astype(str) if name in t.columns else pd.Series(
+        [str(i) for i in t.index], index=t.index)
+    t = t.assign(_label=labels).sort_values(rank, kind="mergesort")
     if top is not None:
         t = t.head(int(top))
     hl = {str(h) for h in (highlight or [])}
@@ -454,13 +459,13 @@ def rank_intervals(
         fig = _new_figure((6.4, 0.22 * len(t) + 1.2))
         ax = fig.add_subplot()
         y = np.arange(len(t))[::-1]
-        colors = [PALETTE[1] if str(n) in hl else PALETTE[0] for n in t[name]]
+        colors = [PALETTE[1] if n in hl else PALETTE[0] for n in t["_label"]]
         ax.hlines(y, t[lower], t[upper], colors=colors, lw=2, alpha=0.6)
         ax.scatter(t[rank], y, color=colors, s=16, zorder=3, label="nominal rank")
-        if median:
+        if use_median:
             ax.scatter(t[median], y, facecolors="white", edgecolors=colors, s=16, zorder=4,
                        label="median rank")
-        ax.set_yticks(y, t[name].astype(str))
+        ax.set_yticks(y, t["_label"])
         ax.set_xlabel(f"rank (interval {lower}–{upper}; 1 = first)")
         fig.legend(loc="outside lower center", ncol=2)
         ax.set_title(title or "Rank uncertainty")
@@ -586,7 +591,7 @@ def sobol_indices(
                 xerr=t[total_ci] if total_ci else None, capsize=2)
         ax.set_yticks(y, [str(i) for i in t.index])
         ax.axvline(0, color="black", lw=0.6)
-        ax.set_xlabel("Sobol index (bars: 95 % confidence interval)")
+        ax.set_xlabel("Sobol index (bars: bootstrap confidence interval)")
         fig.legend(loc="outside lower center", ncol=2)
         ax.set_title(title or "Sensitivity of the index to its assumptions")
     return fig

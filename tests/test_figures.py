@@ -29,9 +29,10 @@ def fictional_indicators(n: int = 12) -> pd.DataFrame:
 
 def all_figures():
     t = fictional_indicators()
-    ranks = pd.DataFrame({"name": t["name"], "rank": range(1, 13),
-                          "rank_lo": [max(1, r - 2) for r in range(1, 13)],
-                          "rank_hi": [min(12, r + 3) for r in range(1, 13)]})
+    ranks = pd.DataFrame({"name": t["name"], "nominal": range(1, 13),
+                          "median": [min(12, r + 1) for r in range(1, 13)],
+                          "q05": [max(1, r - 2) for r in range(1, 13)],
+                          "q95": [min(12, r + 3) for r in range(1, 13)]})
     si = pd.DataFrame({"S1": [0.4, 0.1, 0.05], "S1_conf": [0.05, 0.03, 0.02],
                        "ST": [0.55, 0.2, 0.1], "ST_conf": [0.06, 0.04, 0.03]},
                       index=["weights", "normalisation", "aggregation"])
@@ -118,13 +119,27 @@ def test_hazard_profile_percentiles():
 
 
 def test_rank_intervals_checks_bounds():
-    bad = pd.DataFrame({"name": ["Example City"], "rank": [5], "rank_lo": [6], "rank_hi": [9]})
-    with pytest.raises(ParameterError, match="outside"):
+    bad = pd.DataFrame({"name": ["Example City"], "nominal": [5], "q05": [9], "q95": [6]})
+    with pytest.raises(ParameterError, match="q05 > q95"):
         ra.figures.rank_intervals(bad)
     with pytest.raises(ParameterError, match="rank_q95"):
         ra.figures.rank_intervals(bad, upper="rank_q95")
     with pytest.raises(ParameterError, match="empty"):
         ra.figures.rank_intervals(bad.iloc[:0])
+
+
+@pytest.mark.data
+def test_rank_intervals_from_composite_uncertainty():
+    from resilience_analytics.composite import build_example_coin, uncertainty
+
+    ua = uncertainty(build_example_coin(), n=30, weight_noise={2: 0.25})
+    stats = ua.rank_stats
+    fig = ra.figures.rank_intervals(stats, top=10)
+    ax = fig.axes[0]
+    assert len(ax.get_yticklabels()) == 10
+    best = stats.sort_values("nominal", kind="mergesort").index[0]
+    top_label = ax.get_yticklabels()[int(np.argmax(ax.get_yticks()))].get_text()
+    assert top_label == str(best)  # rank 1 on top
 
 
 def test_correlation_values_and_errors():
@@ -167,3 +182,18 @@ def test_world_map_of_real_inform(tmp_path):
     assert len(coloured.get_array()) > 150
     paths = ra.figures.save_figure(fig, "inform_world", folder=tmp_path)
     assert paths[0].stat().st_size > 20_000
+
+
+@pytest.mark.data
+def test_hazard_profile_of_the_hague_against_real_peers():
+    exposure = ra.hazards.exposure()
+    peers = ra.peers.similar("The Hague", k=5)
+    hague = ra.cities.resolve("The Hague").city_id
+    cols = ["fl_count", "eq_count_m6", "tc_storms_any_per_year", "coast_distance_km"]
+    fig = ra.figures.hazard_profile(exposure, hague, list(peers.index), columns=cols)
+    ax = fig.axes[0]
+    focal = ax.collections[-1].get_offsets()
+    # The Hague has no M6+ earthquake nearby: at or below the median of all cities
+    eq_row = [t.get_text() for t in ax.get_yticklabels()].index("eq_count_m6")
+    assert focal[eq_row, 0] <= 50
+    assert len(ax.collections) == 6  # five peers and the focal city

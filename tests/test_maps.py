@@ -225,14 +225,26 @@ def test_country_choropleth_names_escaped_and_classes():
 
 @pytest.mark.data
 def test_country_choropleth_real_inform():
-    inform = ra.datasets.read("inform_risk_index_2023")
-    iso_col = next(c for c in inform.columns if str(c).strip().upper() == "ISO3")
-    risk_col = next(c for c in inform.columns if str(c).strip().upper() == "INFORM RISK")
-    values = pd.to_numeric(inform.set_index(iso_col)[risk_col], errors="coerce")
-    html = ra.maps.map_html(ra.maps.country_choropleth(values, title="INFORM Risk 2023"))
+    context = ra.countries.country_context()
+    html = ra.maps.map_html(ra.maps.country_choropleth(context, column="inform_risk",
+                                                       title="INFORM Risk 2023"))
     (items,) = _items(html)
     coloured = [it for it in items if it["c"] != ra.maps.NO_DATA_COLOR]
     assert len(coloured) > 150  # INFORM covers 191 countries; NE lowres has 177 shapes
+    nld = next(it for it in items if "(NLD)" in it["h"])
+    assert "Netherlands" in nld["h"]
+
+
+@pytest.mark.data
+def test_peer_map_from_ra_peers():
+    peers = ra.peers.similar("Kyiv", k=4)
+    html = ra.maps.map_html(ra.maps.peer_map("Kyiv", peers))
+    (items,) = _items(html)
+    lines = [it for it in items if it["t"] == "l"]
+    assert len(lines) == 4
+    kyiv = ra.cities.resolve("Kyiv")
+    assert lines[0]["p"][0] == [round(kyiv.latitude, 5), round(kyiv.longitude, 5)]
+    assert all("alike on" in line["h"] or "contact" in line["h"] for line in lines)
 
 
 @pytest.mark.data
