@@ -615,7 +615,8 @@ def coefficient_plot(
     ----------
     table : pandas.DataFrame
         One row per term (e.g. ``ra.explain`` results' ``.coefficients``), with the
-        estimate and interval bounds; terms are in a ``term`` column or the index.
+        estimate and interval bounds; terms are in a ``term`` column or the index. With
+        an ``outcome`` column holding several outcomes, rows are labelled "outcome: term".
     estimate, lower, upper, term : str
         Column names.
     drop : tuple of str
@@ -643,7 +644,9 @@ def coefficient_plot(
     if term not in t.columns:
         t = t.rename(columns={t.columns[0]: term})
     _require(t, [term, estimate, lower, upper], "coefficient_plot")
-    t = t[~t[term].astype(str).isin(drop)]
+    t = t[~t[term].astype(str).isin(drop)].copy()
+    if "outcome" in t.columns and t["outcome"].nunique() > 1:  # several models in one table
+        t[term] = t["outcome"].astype(str) + ": " + t[term].astype(str)
     if len(t) == 0:
         raise ParameterError(f"coefficient_plot: no term left after dropping {list(drop)}")
     est, lo, hi = (t[c].to_numpy(dtype=float) for c in (estimate, lower, upper))

@@ -197,3 +197,10 @@ def test_hazard_profile_of_the_hague_against_real_peers():
     eq_row = [t.get_text() for t in ax.get_yticklabels()].index("eq_count_m6")
     assert focal[eq_row, 0] <= 50
     assert len(ax.collections) == 6  # five peers and the focal city
+
+
+def test_coefficient_plot_labels_several_outcomes():
+    c = pd.DataFrame({"outcome": ["fl_count", "eq_count_m6"], "term": ["member_c40"] * 2,
+                      "coef": [0.1, -0.2], "ci_low": [-0.1, -0.4], "ci_high": [0.3, 0.0]})
+    labels = [t.get_text() for t in ra.figures.coefficient_plot(c).axes[0].get_yticklabels()]
+    assert labels == ["fl_count: member_c40", "eq_count_m6: member_c40"]

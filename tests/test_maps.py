@@ -263,3 +263,18 @@ def test_template_syntax_in_data_is_not_evaluated():
     html = ra.maps.map_html(ra.maps.city_map(t, layer_name="{{ 6*7 }} layer"))
     assert "1337" not in html
     assert "7*191" in html and "6*7" in html
+
+
+@pytest.mark.data
+def test_one_layer_per_real_network():
+    exposure = ra.hazards.exposure()
+    members = ra.networks.memberships()
+    members = members[members["network"].isin(["100rc", "c40"])]
+    table = members.join(exposure, on="city_id")
+    m = ra.maps.city_map(table, color="fl_count", layers="network",
+                         layer_names=ra.networks.NETWORKS)
+    html = ra.maps.map_html(m)
+    layers = _items(html)
+    assert sorted(len(x) for x in layers) == sorted(
+        members["network"].value_counts().tolist())
+    assert "C40 Cities Climate Leadership Group" in html
