@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -151,6 +150,7 @@ def save_figure(
     import matplotlib as mpl
 
     from . import settings
+    from ._io import atomic_write
 
     if not isinstance(name, str) or not re.fullmatch(r"[A-Za-z0-9_.\-]+", name):
         raise ParameterError(
@@ -174,16 +174,8 @@ def save_figure(
             fig.set_layout_engine("none")
         for fmt in formats:
             path = out_dir / f"{name}.{fmt}"
-            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=out_dir)
-            os.close(fd)
-            try:
-                fig.savefig(tmp, format=fmt, metadata=FORMATS[fmt],
-                            dpi=dpi or STYLE["savefig.dpi"])
-                os.replace(tmp, path)
-            except BaseException:
-                if os.path.exists(tmp):
-                    os.remove(tmp)
-                raise
+            atomic_write(path, lambda tmp, fmt=fmt: fig.savefig(
+                tmp, format=fmt, metadata=FORMATS[fmt], dpi=dpi or STYLE["savefig.dpi"]))
             written.append(path)
     return written
 

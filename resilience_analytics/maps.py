@@ -38,7 +38,6 @@ import hashlib
 import html
 import math
 import os
-import tempfile
 from collections import OrderedDict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -261,19 +260,9 @@ def save_map(m: Any, path: str | os.PathLike) -> Path:
     >>> p.read_text().startswith("<!DOCTYPE html>")
     True
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = map_html(m)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.remove(tmp)
-        raise
-    return path
+    from ._io import atomic_write_bytes
+
+    return atomic_write_bytes(Path(path), map_html(m).encode("utf-8"))
 
 
 # --------------------------------------------------------------------------- assets

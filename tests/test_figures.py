@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -91,6 +93,9 @@ def test_save_figure_defaults_to_figures_dir(tmp_path, monkeypatch):
     assert all(p.parent == tmp_path / "figs" for p in paths)
     assert not list((tmp_path / "figs").glob(".*tmp"))  # no temp file left behind
     assert paths[0].read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(paths[1].stat().st_mode) == 0o666 & ~umask  # not mkstemp's 0600
 
 
 def test_save_figure_errors():

@@ -278,3 +278,15 @@ def test_one_layer_per_real_network():
     assert sorted(len(x) for x in layers) == sorted(
         members["network"].value_counts().tolist())
     assert "C40 Cities Climate Leadership Group" in html
+
+
+def test_save_map_atomic_and_readable(tmp_path):
+    import os
+    import stat
+
+    path = ra.maps.save_map(ra.maps.city_map(fictional_cities()), tmp_path / "sub" / "m.html")
+    assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    assert [p.name for p in path.parent.iterdir()] == ["m.html"]  # no temp file left
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
