@@ -453,7 +453,7 @@ def _execute_one(src: Path, target: Path, params: dict, *, kernel_name: str | No
             str(src), str(target), parameters={**params, "output_dir": "."},
             kernel_name=kernel_name, progress_bar=False, log_output=False,
             execution_timeout=timeout, resources={"metadata": {"path": str(target.parent)}},
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
         # papermill inserts an injected-parameters cell; count cells as the user sees them
@@ -1216,7 +1216,7 @@ def refresh_notebooks(
             nb = nbformat.read(path, as_version=4)
             client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                     record_timing=False,
-                                    extra_arguments=["--IPKernelApp.log_level=ERROR"],
+                                    extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
                                     resources={"metadata": {"path": str(path.parent)}})
             start = time.perf_counter()
             try:

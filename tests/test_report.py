@@ -319,3 +319,14 @@ def test_other_city_parameters_are_resolved_before_work(tmp_path):
         report.run_report("Kyiv", out=tmp_path / "out", notebooks=[nb],
                           parameters={"other_city": "Xqzzyville"})
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.data
+def test_verify_a_single_notebook_folder_finds_it_in_the_suite(built, suite, monkeypatch):
+    _, rep = built
+    monkeypatch.setenv(report.NOTEBOOKS_ENV, str(suite[0].parent))
+    before = _snapshot(rep.path)
+    result = report.verify(rep.path / "02-beta", progress=False, jobs=1)
+    assert result.ok, str(result)
+    assert result.tables_compared == 1
+    assert _snapshot(rep.path) == before
