@@ -456,11 +456,12 @@ def _execute_one(src: Path, target: Path, params: dict, *, kernel_name: str | No
             extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     except PapermillExecutionError as exc:
-        # papermill inserts an injected-parameters cell; count cells as the user sees them
+        cell = _source_cell_index(target, exc.cell_index)
+        first = next((ln for ln in str(exc.source).splitlines() if ln.strip()), "")
         raise NotebookError(
-            f"notebook {src.name} failed in cell {exc.cell_index} (In [{exc.exec_count}]): "
-            f"{exc.ename}: {exc.evalue}",
-            notebook=src.name, cell=exc.cell_index,
+            f"notebook {src.name} failed in cell {cell} (In [{exc.exec_count}], cells counted "
+            f"from 0 as in {src.name}; it starts {first[:80]!r}): {exc.ename}: {exc.evalue}",
+            notebook=src.name, cell=cell,
         ) from None
     except Exception as exc:  # kernel died, timeout, ...
         raise NotebookError(
@@ -468,6 +469,19 @@ def _execute_one(src: Path, target: Path, params: dict, *, kernel_name: str | No
             notebook=src.name,
         ) from exc
     return time.perf_counter() - start
+
+
+def _source_cell_index(executed: Path, index: int) -> int:
+    """Map a cell index of papermill's output (with its injected-parameters cell) to the source."""
+    import nbformat
+
+    try:
+        nb = nbformat.read(executed, as_version=4)
+    except (OSError, ValueError):
+        return index
+    injected = [i for i, c in enumerate(nb.cells)
+                if "injected-parameters" in c.get("metadata", {}).get("tags", [])]
+    return index - sum(1 for i in injected if i < index)
 
 
 def _run_suite(target: Path, plan: list[tuple[Path, dict]], *, progress: bool,

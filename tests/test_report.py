@@ -188,9 +188,11 @@ def test_failed_notebook_names_notebook_and_cell_and_leaves_nothing(tmp_path, su
     with pytest.raises(report.NotebookError) as info:
         report.run_report("Kyiv", out=out, notebooks=[suite[0], bad], html=False, jobs=2)
     message = str(info.value)
-    assert "03-broken.ipynb" in message and "cell 4" in message
+    # cell 3 of the notebook as written (papermill's injected-parameters cell not counted)
+    assert "03-broken.ipynb failed in cell 3 (In [" in message
+    assert "it starts 'x = 1'" in message
     assert "ValueError: boom in the data" in message
-    assert info.value.notebook == "03-broken.ipynb"
+    assert (info.value.notebook, info.value.cell) == ("03-broken.ipynb", 3)
     # the earlier report is untouched and no half-written folder remains
     assert _snapshot(first.path) == before
     assert sorted(p.name for p in out.iterdir()) == ["kyiv"]
