@@ -364,7 +364,7 @@ def adaptation_commitment(
     signatories: pd.DataFrame | None = None,
     exposure: pd.DataFrame | None = None,
     *,
-    outcome: str = "commits_adaptation",
+    outcome: str = "adaptation_commitment",
     hazards: dict[str, str] | None = None,
     country_effects: bool = True,
     min_per_country: int = 10,
@@ -394,9 +394,12 @@ def adaptation_commitment(
     exposure : pandas.DataFrame, optional
         ``ra.hazards.exposure()`` (default), indexed by ``city_id``, with ``population``,
         ``country_iso3`` and the hazard columns.
-    outcome : {"commits_adaptation", "adaptation_commitment"}
-        The stand-alone Mayors Adapt flag, or the broader flag that also counts CoM 2030
-        signatories (see ``ra.networks.gcom_signatories``).
+    outcome : {"adaptation_commitment", "commits_adaptation"}
+        Default: the commitment to adaptation as it stands since 2015, i.e. Mayors Adapt or
+        the Covenant of Mayors 2030 (which, per the data set's codebook, merged CoM 2020 with
+        Mayors Adapt, so its signatories commit to adaptation). ``"commits_adaptation"`` is the
+        stand-alone Mayors Adapt flag of 2014–2015 only (about 6 % of signatories, mostly the
+        earliest), see ``ra.networks.gcom_signatories``.
     hazards : dict, optional
         Label → exposure column (default :data:`ADAPTATION_HAZARDS`).
     country_effects : bool
