@@ -425,8 +425,19 @@ def validate_parameters(
 
 @contextlib.contextmanager
 def _kernel_environment():
-    """Hand the in-process settings (data dir, cache dir) to the kernels through the env."""
-    saved = {k: os.environ.get(k) for k in ("RESILIENCE_DATA_DIR", "RESILIENCE_CACHE_DIR")}
+    """Hand the in-process settings (data dir, cache dir) to the kernels through the env.
+
+    ``JUPYTER_PATH`` puts this environment's kernel spec first, so that the kernel runs the
+    Python that has this library even when the user has another ``python3`` kernel spec.
+    """
+    import sys
+
+    saved = {k: os.environ.get(k)
+             for k in ("RESILIENCE_DATA_DIR", "RESILIENCE_CACHE_DIR", "JUPYTER_PATH")}
+    own = Path(sys.prefix) / "share" / "jupyter"
+    if (own / "kernels").is_dir():
+        os.environ["JUPYTER_PATH"] = os.pathsep.join(
+            [str(own)] + ([saved["JUPYTER_PATH"]] if saved["JUPYTER_PATH"] else []))
     data = settings.get_data_dir()
     if data is not None:
         os.environ["RESILIENCE_DATA_DIR"] = str(Path(data).resolve())
