@@ -332,3 +332,20 @@ def test_verify_a_single_notebook_folder_finds_it_in_the_suite(built, suite, mon
     assert result.ok, str(result)
     assert result.tables_compared == 1
     assert _snapshot(rep.path) == before
+
+
+def test_refresh_notebooks_executes_in_place_without_timing_metadata(tmp_path):
+    import nbformat
+
+    nb = make_notebook(tmp_path / "01-refresh.ipynb", "print(scale * n)")
+    nb.chmod(0o644)
+    seconds = report.refresh_notebooks([nb], progress=False)
+    assert list(seconds) == ["01-refresh"]
+    cells = nbformat.read(nb, as_version=4).cells
+    assert [c.execution_count for c in cells if c.cell_type == "code"] == [1, 2, 3, 4]
+    assert cells[3].outputs[0]["text"] == "6.0\n"
+    assert all("execution" not in c.metadata for c in cells)
+    assert nb.stat().st_mode & 0o777 == 0o644
+    # the kernel ran in the notebook's folder: output_dir "." holds its receipt; no temp files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["01-refresh", "01-refresh.ipynb"]
+    assert (tmp_path / "01-refresh" / "manifest.json").is_file()
