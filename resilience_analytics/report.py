@@ -423,17 +423,30 @@ def validate_parameters(
 # --------------------------------------------------------------------------- execution
 
 
+_THREAD_VARS = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS",
+                "NUMEXPR_NUM_THREADS")
+
+
 @contextlib.contextmanager
-def _kernel_environment():
+def _kernel_environment(threads: int | None = None):
     """Hand the in-process settings (data dir, cache dir) to the kernels through the env.
 
     ``JUPYTER_PATH`` puts this environment's kernel spec first, so that the kernel runs the
-    Python that has this library even when the user has another ``python3`` kernel spec.
+    Python that has this library even when the user has another ``python3`` kernel spec. With
+    ``threads``, the BLAS/OpenMP pools of each kernel are limited (unless the user set them):
+    kernels running side by side then do not oversubscribe the cores, and a report and its
+    verification run with the same thread count whatever ``jobs`` is, so that floating-point
+    reductions give the same bits.
     """
     import sys
 
     saved = {k: os.environ.get(k)
-             for k in ("RESILIENCE_DATA_DIR", "RESILIENCE_CACHE_DIR", "JUPYTER_PATH")}
+             for k in ("RESILIENCE_DATA_DIR", "RESILIENCE_CACHE_DIR", "JUPYTER_PATH",
+                       *_THREAD_VARS)}
+    if threads is not None:
+        for k in _THREAD_VARS:
+            if not saved[k]:
+                os.environ[k] = str(threads)
     own = Path(sys.prefix) / "share" / "jupyter"
     if (own / "kernels").is_dir():
         os.environ["JUPYTER_PATH"] = os.pathsep.join(
@@ -505,7 +518,7 @@ def _run_suite(target: Path, plan: list[tuple[Path, dict]], *, progress: bool,
 
     seconds: dict[str, float] = {}
     bar = tqdm(total=len(plan), desc=desc, unit="notebook", disable=not progress)
-    with _kernel_environment():
+    with _kernel_environment(threads=1):
         try:
             if jobs <= 1:
                 for src, params in plan:
