@@ -47,6 +47,10 @@ _SUBMODULES = (
 
 __all__ = ["__version__", *_SUBMODULES]
 
+# Light (os and pathlib only), and imported eagerly on purpose: it makes relative folder
+# variables absolute in the environment before any notebook kernel is started from here.
+from . import settings  # noqa: E402, F401
+
 
 def __getattr__(name: str):
     if name in _SUBMODULES:

@@ -94,9 +94,9 @@ def _esc(value: Any) -> str:
 
 def _is_missing(value: Any) -> bool:
     try:
-        return value is None or (isinstance(value, float) and math.isnan(value)) or (
+        return bool(value is None or (isinstance(value, float) and math.isnan(value)) or (
             value != value  # noqa: PLR0124 - pandas NA / NaN
-        )
+        ))
     except (TypeError, ValueError):  # pd.NA in boolean context
         return True
 

@@ -37,8 +37,20 @@ __all__ = [
 
 
 def _env_path(name: str) -> Path | None:
+    """Read a folder variable; a relative path is made absolute against the current folder.
+
+    The absolute path is written back to the environment, so that processes started from
+    here (notebook kernels run by papermill or nbval start in the notebook's folder) see the
+    same folder, not one relative to their own working directory.
+    """
     value = os.environ.get(name)
-    return Path(value).expanduser() if value else None
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = Path(os.path.abspath(path))
+        os.environ[name] = str(path)
+    return path
 
 
 #: Folder with one sub-folder per data set; ``None`` means "not configured".

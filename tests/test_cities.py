@@ -105,3 +105,14 @@ def test_import_is_fast_and_lazy():
     dt, heavy = out.split(" ", 1)
     assert float(dt) < 1.0
     assert heavy.strip() == "[]"
+
+
+def test_relative_data_dir_is_made_absolute_for_child_processes(tmp_path):
+    code = (
+        "import os, resilience_analytics.settings as s; "
+        "print(s.get_data_dir()); print(os.environ['RESILIENCE_DATA_DIR'])"
+    )
+    env = {**__import__("os").environ, "RESILIENCE_DATA_DIR": "some/data"}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=tmp_path, env=env).stdout.split()
+    assert out[0] == out[1] == str(tmp_path / "some" / "data")
