@@ -64,3 +64,23 @@ def check_positive(name: str, value: Any) -> float:
     if not math.isfinite(v) or v <= 0:
         raise ParameterError(f"{name} must be a finite number > 0, got {value!r}")
     return v
+
+
+def check_table(table: Any, columns: list[str] | tuple[str, ...], what: str, *,
+                nonempty: bool = False) -> None:
+    """Raise :class:`ParameterError` unless ``table`` is a DataFrame with ``columns``.
+
+    ``what`` names the argument in the message; with ``nonempty`` an empty table is an error
+    too. The message lists the missing columns and the columns the table has.
+    """
+    import pandas as pd
+
+    if not isinstance(table, pd.DataFrame):
+        raise ParameterError(f"{what}: expected a pandas DataFrame, got {type(table).__name__}")
+    missing = [c for c in columns if c not in table.columns]
+    if missing:
+        raise ParameterError(
+            f"{what}: missing column(s) {missing}; the table has columns {list(table.columns)}"
+        )
+    if nonempty and len(table) == 0:
+        raise ParameterError(f"{what}: the table is empty; select at least one row")

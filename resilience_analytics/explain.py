@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from ._validate import check_table
 from .errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -340,15 +341,7 @@ def _p_text(p: float) -> str:
 
 
 def _check_columns(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    import pandas as pd
-
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"{what}: expected a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ParameterError(
-            f"{what}: missing column(s) {missing}; the table has columns {list(table.columns)}"
-        )
+    check_table(table, columns, what)
 
 
 def _safe_name(col: str) -> str:

@@ -22,6 +22,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._validate import check_table
 from .errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -95,17 +96,7 @@ def _new_figure(figsize: tuple[float, float]) -> Figure:
 
 
 def _require(table: pd.DataFrame, columns: list[str], what: str) -> None:
-    import pandas as pd
-
-    if not isinstance(table, pd.DataFrame):
-        raise ParameterError(f"{what}: expected a pandas DataFrame, got {type(table).__name__}")
-    missing = [c for c in columns if c not in table.columns]
-    if missing:
-        raise ParameterError(
-            f"{what}: missing column(s) {missing}; the table has columns {list(table.columns)}"
-        )
-    if len(table) == 0:
-        raise ParameterError(f"{what}: the table is empty; select at least one row")
+    check_table(table, columns, what, nonempty=True)
 
 
 def save_figure(

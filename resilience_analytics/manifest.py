@@ -127,11 +127,9 @@ def sha256_file(path: str | Path) -> str:
     >>> ra.manifest.sha256_file(p)[:12]
     'ba7816bf8f01'
     """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from .datasets import sha256
+
+    return sha256(path)
 
 
 def spec_hash(*parts: Any) -> str:
