@@ -272,7 +272,8 @@ def exchange_participation(exchanges: pd.DataFrame | None = None) -> dict[int, s
     return out
 
 
-def path(a: str | int, b: str | int, *, G: nx.Graph | None = None) -> pd.DataFrame:
+def path(a: str | int, b: str | int, *, G: nx.Graph | None = None,
+         missing: str = "raise") -> pd.DataFrame:
     """Return the chain of networks and exchanges that links city ``a`` to city ``b``.
 
     Parameters
@@ -281,6 +282,10 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None) -> pd.DataFra
         City names (any spelling) or ``city_id``.
     G : networkx.Graph, optional
         A graph from :func:`graph` (default: built once from the default tables).
+    missing : {"raise", "empty"}, default "raise"
+        When a city is not in the graph or no chain links the two: raise
+        :class:`ParameterError`, or return an empty table (same columns) whose
+        ``attrs["note"]`` says why, as a report that runs for any city needs.
 
     Returns
     -------
@@ -310,6 +315,16 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None) -> pd.DataFra
     import pandas as pd
 
     from . import cities
+    from ._validate import check_choice
+
+    check_choice("missing", missing, ("raise", "empty"))
+
+    def nothing(note: str) -> pd.DataFrame:
+        if missing == "raise":
+            raise ParameterError(note)
+        out = pd.DataFrame(columns=["step", "node", "kind", "label", "relation", "detail"])
+        out.attrs["note"] = note
+        return out
 
     if G is None:
         G = _default_graph()
@@ -319,7 +334,7 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None) -> pd.DataFra
         node = f"city:{city.city_id}"
         if node not in G:
             n_cities = sum(1 for _, d in G.nodes(data=True) if d.get("kind") == "city")
-            raise ParameterError(
+            return nothing(
                 f"{city} has no recorded network membership or exchange, so the graph cannot "
                 f"link it (the graph holds {n_cities:,} cities)"
             )
@@ -328,9 +343,7 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None) -> pd.DataFra
     try:
         nodes = nx.shortest_path(G, na, nb, weight="weight")
     except nx.NetworkXNoPath:
-        raise ParameterError(
-            f"no chain of networks or exchanges links {ca} and {cb} in the graph"
-        ) from None
+        return nothing(f"no chain of networks or exchanges links {ca} and {cb} in the graph")
     rows = []
     for s, node in enumerate(nodes):
         data = G.nodes[node]

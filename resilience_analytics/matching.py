@@ -307,6 +307,11 @@ def _provider(city: str, provider_type: str, description: str) -> str:
     return f"{name} ({city})" if city else name
 
 
+_RANKED_COLUMNS = ["rank", "need_id", "need_theme", "need", "offer_id", "provider",
+                   "provider_type", "offer_city", "offer_theme", "offer", "theme_fit",
+                   "hazard_similarity", "score", "reason", "source"]
+
+
 def rank_offers(
     city: str | int,
     needs: pd.DataFrame | None = None,
@@ -318,6 +323,7 @@ def rank_offers(
     features=None,
     metric: str = "seuclidean",
     table: pd.DataFrame | None = None,
+    missing: str = "raise",
 ) -> pd.DataFrame:
     """Rank offers for a city's needs by theme fit and hazard similarity, with reasons.
 
@@ -349,6 +355,10 @@ def rank_offers(
         Drop pairs with a lower theme fit.
     features, metric, table
         Feature space for hazard similarity, as in :func:`resilience_analytics.peers.similar`.
+    missing : {"raise", "empty"}, default "raise"
+        What to do when the city has no recorded need or no offer fits: raise
+        :class:`ParameterError`, or return an empty table (same columns) whose
+        ``attrs["note"]`` says why, as a report that runs for any city needs.
 
     Returns
     -------
@@ -360,7 +370,8 @@ def rank_offers(
     Raises
     ------
     ParameterError
-        No need for the city, no offer, no pair reaching ``min_fit``, or bad parameters.
+        No need for the city, no offer, no pair reaching ``min_fit`` (with ``missing="raise"``),
+        or bad parameters.
 
     Examples
     --------
@@ -368,8 +379,22 @@ def rank_offers(
     >>> r = ra.matching.rank_offers("Kyiv", hazard_weight=0)
     >>> r.iloc[0]["need_theme"] == r.iloc[0]["offer_theme"]
     True
+    >>> none = ra.matching.rank_offers("Sapporo", hazard_weight=0, missing="empty")
+    >>> len(none), none.attrs["note"][:31]
+    (0, 'no need recorded for Sapporo; a')
     """
     import numpy as np
+
+    from ._validate import check_choice
+
+    check_choice("missing", missing, ("raise", "empty"))
+
+    def nothing(note: str) -> pd.DataFrame:
+        if missing == "raise":
+            raise ParameterError(note)
+        out = pd.DataFrame(columns=_RANKED_COLUMNS)
+        out.attrs["note"] = note
+        return out
     import pandas as pd
 
     from . import cities, peers
@@ -401,9 +426,9 @@ def rank_offers(
     needs = needs[[c is None and n == "" or c == focal
                    for c, n in zip(nid, needs["city"], strict=True)]]
     if needs.empty:
-        raise ParameterError(
-            f"no need recorded for {focal_name}; pass needs= (rows in the needs/offers format, "
-            "role 'need')"
+        return nothing(
+            f"no need recorded for {focal_name}; add needs with ra.matching.add_entries or pass "
+            "needs= (rows in the needs/offers format, role 'need')"
         )
     offers = offers[offers["role"] == "offer"].copy()
     offers["offer_city_id"] = pd.Series(_city_ids(offers["city"], table), index=offers.index,
@@ -452,7 +477,7 @@ def rank_offers(
                 "reason": "; ".join(p for p in (why, hz) if p), "source": o.source,
             })
     if not rows:
-        raise ParameterError(
+        return nothing(
             f"no offer fits {focal_name}'s needs ({sorted(set(needs['theme']))}) with theme fit "
             f">= {min_fit}; lower min_fit or add offers"
         )

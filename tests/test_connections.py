@@ -87,3 +87,10 @@ def test_default_graph_links_100rc_cities_to_kyiv():
     p = ra.connections.path("Nairobi", "Kyiv", G=G)
     assert "network:100rc" in p["node"].tolist() or "network:rcn" in p["node"].tolist()
     assert p["node"].iloc[-1] == f"city:{_id('Kyiv')}"
+
+
+@pytest.mark.data
+def test_path_missing_empty_for_a_city_outside_the_graph():
+    p = ra.connections.path("Sapporo", "Kyiv", missing="empty")
+    assert p.empty and list(p.columns)[:3] == ["step", "node", "kind"]
+    assert "no recorded network membership" in p.attrs["note"]

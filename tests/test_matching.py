@@ -169,3 +169,11 @@ def test_rank_offers_on_real_hazards():
     assert out["hazard_similarity"].between(0, 1).all()
     gov = out[(out["need_theme"] == "governance") & (out["provider_type"] == "city")]
     assert gov["hazard_similarity"].nunique() > 1  # the CRO cities differ in hazard likeness
+
+
+@pytest.mark.data
+def test_missing_empty_returns_an_explained_empty_table():
+    r = ra.matching.rank_offers("Sapporo", hazard_weight=0, missing="empty")
+    assert r.empty and "rank" in r.columns and "Sapporo" in r.attrs["note"]
+    with pytest.raises(ParameterError, match="missing='maybe'"):
+        ra.matching.rank_offers("Kyiv", hazard_weight=0, missing="maybe")
