@@ -490,11 +490,16 @@ class NotebookRun:
         Returns
         -------
         pandas.DataFrame
-            ``df`` itself.
+            ``df`` itself. An empty table that carries ``attrs["note"]`` (e.g.
+            ``ra.matching.rank_offers(..., missing="empty")``) has its note printed, so a
+            reader sees why it is empty.
         """
         from ._validate import check_choice
 
         check_choice("format", format, ("csv", "parquet"))
+        note = getattr(df, "attrs", {}).get("note")
+        if note and len(df) == 0:
+            print(f"{name}: empty: {note}")
         frame = df.to_frame() if hasattr(df, "to_frame") and not hasattr(df, "columns") else df
         rel = f"tables/{_stem(name)}.{format}"
         if format == "csv":
