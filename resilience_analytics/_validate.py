@@ -84,3 +84,23 @@ def check_table(table: Any, columns: list[str] | tuple[str, ...], what: str, *,
         )
     if nonempty and len(table) == 0:
         raise ParameterError(f"{what}: the table is empty; select at least one row")
+
+
+MISSING = ("raise", "empty")
+
+
+def nothing_found(missing: str, note: str, columns: list[str]) -> Any:
+    """Handle "no result" the way the caller's ``missing=`` asks.
+
+    ``missing="raise"`` raises :class:`ParameterError` with ``note``; ``"empty"`` returns an
+    empty DataFrame with ``columns`` whose ``attrs["note"]`` says why (a report that runs for
+    any city shows the note instead of stopping).
+    """
+    import pandas as pd
+
+    check_choice("missing", missing, MISSING)
+    if missing == "raise":
+        raise ParameterError(note)
+    out = pd.DataFrame(columns=columns)
+    out.attrs["note"] = note
+    return out

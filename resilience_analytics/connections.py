@@ -25,7 +25,7 @@ import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .errors import AmbiguousCityError, DataNotFoundError, ParameterError, UnknownCityError
+from .errors import AmbiguousCityError, DataNotFoundError, UnknownCityError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -272,6 +272,9 @@ def exchange_participation(exchanges: pd.DataFrame | None = None) -> dict[int, s
     return out
 
 
+_PATH_COLUMNS = ["step", "node", "kind", "label", "relation", "detail"]
+
+
 def path(a: str | int, b: str | int, *, G: nx.Graph | None = None,
          missing: str = "raise") -> pd.DataFrame:
     """Return the chain of networks and exchanges that links city ``a`` to city ``b``.
@@ -315,16 +318,12 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None,
     import pandas as pd
 
     from . import cities
-    from ._validate import check_choice
+    from ._validate import MISSING, check_choice, nothing_found
 
-    check_choice("missing", missing, ("raise", "empty"))
+    check_choice("missing", missing, MISSING)
 
     def nothing(note: str) -> pd.DataFrame:
-        if missing == "raise":
-            raise ParameterError(note)
-        out = pd.DataFrame(columns=["step", "node", "kind", "label", "relation", "detail"])
-        out.attrs["note"] = note
-        return out
+        return nothing_found(missing, note, _PATH_COLUMNS)
 
     if G is None:
         G = _default_graph()
@@ -357,4 +356,4 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None,
             detail = data["date"]
         rows.append({"step": s, "node": node, "kind": data.get("kind"),
                      "label": data.get("label"), "relation": rel, "detail": detail})
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows, columns=_PATH_COLUMNS)

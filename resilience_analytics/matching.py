@@ -385,16 +385,12 @@ def rank_offers(
     """
     import numpy as np
 
-    from ._validate import check_choice
+    from ._validate import MISSING, check_choice, nothing_found
 
-    check_choice("missing", missing, ("raise", "empty"))
+    check_choice("missing", missing, MISSING)
 
     def nothing(note: str) -> pd.DataFrame:
-        if missing == "raise":
-            raise ParameterError(note)
-        out = pd.DataFrame(columns=_RANKED_COLUMNS)
-        out.attrs["note"] = note
-        return out
+        return nothing_found(missing, note, _RANKED_COLUMNS)
     import pandas as pd
 
     from . import cities, peers
