@@ -1207,7 +1207,7 @@ def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | s
         from . import cities, matching
 
         # the needs are asked on behalf of the real city matched from (``city=``)
-        name = cities.resolve(who).name
+        name = cities.as_city(who).name
         out["offers"] = matching.rank_offers(who, needs=needs.assign(city=name), k=k,
                                              **(offers_options or {}))
     return out
@@ -1257,7 +1257,7 @@ def beside_external(assessment: Assessment, city: str | int | None = None, *,
         if target == EXAMPLE_CITY:
             raise ParameterError(f"{EXAMPLE_CITY!r} is fictional; pass country='NLD' (ISO3) or "
                                  "city= a real city to place it beside external data")
-        country = cities.resolve(target).country_iso3
+        country = cities.as_city(target).country_iso3
     country = str(country).upper()
     if inform is None:
         from . import countries
