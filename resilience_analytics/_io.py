@@ -139,9 +139,12 @@ def read_csv_strings(path: str | os.PathLike) -> Any:
     """
     import pandas as pd
 
+    from ._validate import check_path
+
+    check_path("path", path)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, UnicodeDecodeError
         from .errors import DataFileError
 
         raise DataFileError(f"{path} could not be read: {exc}") from exc

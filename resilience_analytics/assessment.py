@@ -45,7 +45,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_write
-from ._validate import check_choice, check_positive
+from ._validate import check_choice, check_path, check_positive
 from .errors import DataFileError, FrameworkError, ParameterError
 
 if TYPE_CHECKING:
@@ -646,7 +646,7 @@ def load_assessment(path: str | os.PathLike, *, level: str = "preliminary",
     check_choice("level", level, list(LEVELS))
     check_choice("on_error", on_error, ["raise", "gap"])
     it = items(level)  # raises FrameworkError for the detailed level
-    path = Path(path)
+    path = check_path("path", path)
     source = str(path)
     df = _read_table(path)
     for col in ("code", "score"):

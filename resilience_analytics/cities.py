@@ -45,6 +45,7 @@ __all__ = [
     "SAME_COUNTRY_DOMINANCE",
     "City",
     "as_city",
+    "check_name",
     "country_iso3",
     "load_cities",
     "normalise_name",
@@ -94,6 +95,26 @@ def _check_text(what: str, value: object) -> str:
             f"({', '.join(sorted({repr(c) for c in bad})[:5])}); give the name as ordinary text"
         )
     return value
+
+
+def check_name(name: object, what: str = "city") -> str:
+    """Return ``name`` if it is an acceptable place name, else raise :class:`ParameterError`.
+
+    Accepted: a ``str`` of at most :data:`MAX_NAME_LENGTH` characters, valid Unicode (no lone
+    surrogates) without control, private-use or unassigned characters (surrounding whitespace
+    aside). Other modules that look a name up themselves check it with this first.
+
+    Examples
+    --------
+    >>> from resilience_analytics.cities import check_name
+    >>> check_name("Den Haag")
+    'Den Haag'
+    >>> check_name("Den\udc80Haag")
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: city 'Den\udc80Haag' is not valid Unicode text (it holds a lone surrogate); give the name as ordinary text
+    """
+    return _check_text(what, name)
 
 
 def _short(value: object, limit: int = 60) -> str:

@@ -99,6 +99,11 @@ class Dataset:
             )
         if filename is None:
             return self.files[0]
+        if not isinstance(filename, str):
+            raise ParameterError(
+                f"filename must be a string or None, got {type(filename).__name__}; the files "
+                f"of {self.name!r} are: {', '.join(f.filename for f in self.files)}"
+            )
         for f in self.files:
             if f.filename == filename:
                 return f
@@ -170,6 +175,11 @@ def get(name: str) -> Dataset:
     'unknown (GVP terms not available here)'
     """
     reg = _registry()
+    if not isinstance(name, str):
+        raise ParameterError(
+            f"a data set name must be a string, got {type(name).__name__}; registered data "
+            f"sets: {', '.join(sorted(reg))}"
+        )
     if name not in reg:
         import difflib
 

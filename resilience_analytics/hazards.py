@@ -842,6 +842,11 @@ def exposure(
     else:
         if isinstance(hazards, str):
             hazards = [hazards]
+        if not isinstance(hazards, list | tuple | set | frozenset):
+            raise ParameterError(
+                f"hazards must be a name or a list of names from {', '.join(HAZARDS)}; got "
+                f"{type(hazards).__name__} {hazards!r:.80}"
+            )
         for hz in hazards:
             check_choice("hazards", hz, HAZARDS)
         chosen = [hz for hz in HAZARDS if hz in set(hazards)]
