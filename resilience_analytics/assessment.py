@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -557,9 +558,16 @@ class Assessment:
 def _read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    if not path.exists():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a file name too long for the file system
+        raise DataFileError(f"assessment file {str(path)[:200]!r} cannot be opened: {exc.strerror}"
+                            ) from None
+    if not found:
         raise DataFileError(f"assessment file not found: {path}")
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        _check_xlsx_size(path)
     try:
         if suffix == ".csv":
             # spreadsheets in many locales save CSV with ';' (and a byte-order mark)
@@ -575,13 +583,31 @@ def _read_table(path: Path) -> pd.DataFrame:
                                engine="openpyxl")
         else:
             raise DataFileError(f"{path}: unsupported file type {suffix!r}; accepted .csv, .xlsx")
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
         if isinstance(exc, DataFileError):
             raise
         raise DataFileError(f"{path}: cannot be read as a template ({exc})") from None
     df.columns = [str(c).strip().lower() for c in df.columns]
     return df
 
+
+#: Largest uncompressed size of an Excel template accepted (a filled template is ~30 kB); a
+#: larger one (a "zip bomb" that inflates to gigabytes) is refused before it is parsed.
+MAX_XLSX_BYTES = 20_000_000
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse an .xlsx that is not a zip or would inflate beyond :data:`MAX_XLSX_BYTES`."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: not an Excel (.xlsx) file: {exc}") from None
+    if total > MAX_XLSX_BYTES:
+        raise DataFileError(
+            f"{path}: the workbook inflates to {total:,} bytes; at most {MAX_XLSX_BYTES:,} are "
+            "accepted for an assessment template (a filled template is about 30 kB)"
+        )
 
 def _single_value(df: pd.DataFrame, col: str, source: str) -> str:
     vals = df[col].astype(str).str.strip() if col in df.columns else None

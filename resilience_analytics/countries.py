@@ -264,7 +264,7 @@ def nd_gain(year: int | None = 2020, *, variables: list[str] | tuple[str, ...] |
     if year is not None:
         check_number("year", year, integer=True)
     if variables is not None:
-        check_names("variables", variables)
+        variables = check_names("variables", variables)
     variables = tuple(variables or ("gain", "vulnerability", "readiness"))
     for v in variables:
         if v not in ND_GAIN_VARIABLES:

@@ -337,3 +337,23 @@ def test_countries_world_risk_index(year, indicators):
 @given(year=anything, variables=st.one_of(st.none(), anything))
 def test_countries_nd_gain(year, variables):
     typed_only(ra.countries.nd_gain, year, variables=variables)
+
+
+def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path):
+    """A valid workbook plus a member that inflates past the limit: refused, quickly."""
+    import time
+
+    tpl = ra.assessment.write_template(tmp_path / "template.xlsx")
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(tpl) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item, src.read(item.filename))
+        with dst.open("xl/media/padding.bin", "w", force_zip64=True) as fh:
+            for _ in range(ra.assessment.MAX_XLSX_BYTES // (1 << 20) + 5):
+                fh.write(b"\0" * (1 << 20))
+    assert bomb.stat().st_size < 200_000  # small on disk, large inflated
+    t0 = time.perf_counter()
+    with pytest.raises(ra.errors.DataFileError, match="inflates to"):
+        ra.assessment.load_assessment(bomb)
+    assert time.perf_counter() - t0 < 5
+    assert ra.assessment.load_assessment(tpl).n_missing > 0  # the template itself still loads

@@ -236,5 +236,7 @@ def treat(
             rows.append({"iCode": c, "treatment": how, "n_winsorised": nwin,
                          "skew_before": skew(x), "kurt_before": kurt(x),
                          "skew_after": skew(out[c]), "kurt_after": kurt(out[c])})
-    table = pd.DataFrame(rows).set_index("iCode") if details else None
+    table = (pd.DataFrame(rows, columns=["iCode", "treatment", "n_winsorised", "skew_before",
+                                         "kurt_before", "skew_after", "kurt_after"])
+             .set_index("iCode") if details else None)
     return pd.DataFrame(out, index=data.index)[list(data.columns)], table
