@@ -109,10 +109,10 @@ def check_name(name: object, what: str = "city") -> str:
     >>> from resilience_analytics.cities import check_name
     >>> check_name("Den Haag")
     'Den Haag'
-    >>> check_name("Den\udc80Haag")
+    >>> check_name("x" * 300)
     Traceback (most recent call last):
     ...
-    resilience_analytics.errors.ParameterError: city 'Den\udc80Haag' is not valid Unicode text (it holds a lone surrogate); give the name as ordinary text
+    resilience_analytics.errors.ParameterError: city 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (302 chars) has 300 characters; at most 200 are accepted
     """
     return _check_text(what, name)
 
