@@ -77,9 +77,10 @@ def main(argv: list[str] | None = None) -> None:
     if args.n < 1 or args.workers < 1:
         p.error("--n and --workers must be >= 1")
 
-    import resilience_analytics as ra
     from dask_cluster import real_cluster
     from notebook_factory import make_suite
+
+    import resilience_analytics as ra
 
     ra.settings.progress = False
     cities = _cities(args.n)

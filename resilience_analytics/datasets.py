@@ -225,7 +225,7 @@ def _identity(path: Path) -> tuple[int, int, int, int]:
 
 def _record(key: str, name: str, filename: str, digest: str,
             ident: tuple[int, int, int, int]) -> None:
-    from datetime import datetime, timezone
+    from datetime import UTC, datetime
 
     rkey = (key, digest, ident[0], ident[1])
     if rkey in _READS:
@@ -237,7 +237,7 @@ def _record(key: str, name: str, filename: str, digest: str,
         "path": key,
         "sha256": digest,
         "bytes": ident[0],
-        "mtime": datetime.fromtimestamp(ident[1] / 1e9, tz=timezone.utc).isoformat(),
+        "mtime": datetime.fromtimestamp(ident[1] / 1e9, tz=UTC).isoformat(),
         "mtime_ns": ident[1],
         "uses": 1,
     }

@@ -41,7 +41,7 @@ __all__ = [
 
 
 def _repo_root() -> Path | None:
-    """The source checkout's root (holds ``pyproject.toml`` next to this package), or None."""
+    """Return the source checkout's root (``pyproject.toml`` beside this package), or None."""
     root = Path(__file__).resolve().parents[1]
     return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
 
