@@ -370,3 +370,207 @@ def test_refresh_notebooks_executes_in_place_without_timing_metadata(tmp_path):
     # the kernel ran in the notebook's folder: output_dir "." holds its receipt; no temp files
     assert sorted(p.name for p in tmp_path.iterdir()) == ["01-refresh", "01-refresh.ipynb"]
     assert (tmp_path / "01-refresh" / "manifest.json").is_file()
+
+
+# ------------------------------------------------------------------ verify: a manifest is untrusted
+
+
+def _tampered(tmp_path, built, change) -> Path:
+    _, rep = built
+    copy = tmp_path / "kyiv"
+    shutil.copytree(rep.path, copy)
+    m = json.loads((copy / "manifest.json").read_text())
+    change(m)
+    (copy / "manifest.json").write_text(json.dumps(m))
+    return copy
+
+
+def test_verify_never_runs_code_from_a_parameter_name(tmp_path, built, suite):
+    marker = tmp_path / "pwned"
+    evil = f"__import__('pathlib').Path({str(marker)!r}).touch()"
+
+    def change(m):
+        m["notebooks"][0]["parameters"][evil] = 1
+
+    copy = _tampered(tmp_path, built, change)
+    with pytest.raises(ManifestError, match="is not accepted"):
+        report.verify(copy, progress=False, suite=suite_of(suite))
+    assert not marker.exists()
+
+    def change2(m):  # a name the schema allows but notebook 01-alpha does not take
+        m["notebooks"][0]["parameters"]["other_city"] = "Kyiv"
+
+    shutil.rmtree(copy)
+    copy = _tampered(tmp_path, built, change2)
+    with pytest.raises(ManifestError, match="'other_city' is not one notebook 01-alpha takes"):
+        report.verify(copy, progress=False, suite=suite_of(suite))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [(lambda m: m["notebooks"][0].__setitem__("parameters", {"scale": 1e308}),
+      r"scale=1e\+308 is not accepted; give a number in \[0.001, 1000.0\]"),
+     (lambda m: m["notebooks"][0].__setitem__("parameters", {"n": 10**9}),
+      r"n=1000000000 is not accepted"),
+     (lambda m: m["notebooks"][0].__setitem__("parameters", {"city": 999999999}),
+      r"city=999999999: no gazetteer city has city_id 999999999"),
+     (lambda m: m["notebooks"][0].__setitem__("source", "/tmp/evil/03-evil.ipynb"),
+      r"has source '/tmp/evil/03-evil.ipynb', another notebook; .* refuses"),
+     (lambda m: m["notebooks"][0].__setitem__("name", "03-evil"),
+      r"notebook '03-evil' is not one of the suite's"),
+     (lambda m: m["notebooks"][1].__setitem__("name", "01-alpha"), r"listed twice"),
+     (lambda m: m["notebooks"][0].__setitem__("source_sha256", "0" * 64),
+      r"01-alpha.ipynb differs from the one run"),
+     (lambda m: m["tables"].__setitem__("../../../../etc/hostname", {"sha256": "0" * 64}),
+      r"tables: '../../../../etc/hostname' is not accepted"),
+     (lambda m: m.__setitem__("data_files", [{}]), r"data_files/0: 'dataset' is a required"),
+     (lambda m: m.__setitem__("parameters", []), r"parameters: \[\] is not accepted")],
+)
+def test_verify_refuses_tampered_manifests_with_a_typed_error(tmp_path, built, suite, change,
+                                                              message):
+    copy = _tampered(tmp_path, built, change)
+    with pytest.raises(ManifestError, match=message):
+        report.verify(copy, progress=False, suite=suite_of(suite))
+
+
+def test_verify_refuses_a_table_that_leads_outside_the_folder(tmp_path, built, suite):
+    copy = _tampered(tmp_path, built, lambda m: None)
+    table = copy / "01-alpha/tables/values.csv"
+    table.unlink()
+    table.symlink_to("/etc/hostname")
+    with pytest.raises(ManifestError, match="leads outside the report folder"):
+        report.verify(copy, progress=False, suite=suite_of(suite))
+
+
+def test_verify_refuses_non_utf8_manifest(tmp_path):
+    (tmp_path / "manifest.json").write_bytes(b'{"kind": "\xff"}')
+    with pytest.raises(ManifestError, match="is not UTF-8 text"):
+        report.verify(tmp_path)
+
+
+# ------------------------------------------------------------------ output folders
+
+
+def test_files_the_runner_did_not_write_are_never_deleted(tmp_path, suite):
+    S = suite_of(suite)
+    out = tmp_path / "out"
+    first = report.run_report("Kyiv", out=out, suite=S, notebooks=["01"], html=False, jobs=1)
+    mine = first.path / "my-notes.txt"
+    mine.write_text("a user's file")
+    with pytest.raises(ParameterError, match=r"holds 1 file\(s\) the report runner did not "
+                                             r"write: my-notes.txt. Nothing was deleted"):
+        report.run_report("Kyiv", out=out, suite=S, notebooks=["01"], html=False, jobs=1)
+    assert mine.read_text() == "a user's file"
+    mine.unlink()
+    # an edited output counts as the user's too
+    table = first.path / "01-alpha/tables/values.csv"
+    table.write_text("edited by hand\n")
+    with pytest.raises(ParameterError, match=r"01-alpha/tables/values.csv \(edited after the "
+                                             r"run\)"):
+        report.run_report("Kyiv", out=out, suite=S, notebooks=["01"], html=False, jobs=1)
+    assert table.read_text() == "edited by hand\n"
+    # a folder that is not a report at all
+    (out / "rotterdam").mkdir()
+    (out / "rotterdam" / "thesis.docx").write_text("years of work")
+    with pytest.raises(ParameterError, match="thesis.docx"):
+        report.run_report("Rotterdam", out=out, suite=S, notebooks=["01"], html=False, jobs=1)
+    assert (out / "rotterdam" / "thesis.docx").exists()
+    # force replaces
+    again = report.run_report("Kyiv", out=out, suite=S, notebooks=["01"], html=False, jobs=1,
+                              force=True)
+    assert "edited" not in (again.path / "01-alpha/tables/values.csv").read_text()
+    # and a clean re-run replaces without force
+    report.run_report("Kyiv", out=out, suite=S, notebooks=["01"], html=False, jobs=1)
+
+
+def test_stale_building_folders_of_dead_runs_are_cleaned(tmp_path, suite):
+    from resilience_analytics.report import run as run_mod
+
+    out = tmp_path / "out"
+    out.mkdir()
+    host = run_mod._host()
+    dead = out / f".kyiv.building-{host}-99999999-abcd"
+    dead.mkdir()
+    (dead / "01-alpha.ipynb").write_text("half")
+    alive = out / f".kyiv.building-{host}-{__import__('os').getpid()}-efgh"
+    alive.mkdir()
+    other_host = out / ".kyiv.building-elsewhere-12-ijkl"
+    other_host.mkdir()
+    old = out / ".kyiv.old-1234abcd"
+    old.mkdir()
+    user = out / ".kyiv-notes"
+    user.mkdir()
+    report.run_report("Kyiv", out=out, suite=suite_of(suite), notebooks=["01"], html=False,
+                      jobs=1)
+    names = sorted(p.name for p in out.iterdir())
+    assert names == sorted(["kyiv", alive.name, other_host.name, user.name])
+
+
+@pytest.mark.skipif(__import__("os").geteuid() == 0, reason="root may write anywhere")
+def test_read_only_out_is_a_typed_error(tmp_path, suite):
+    out = tmp_path / "ro"
+    out.mkdir()
+    out.chmod(0o500)
+    try:
+        with pytest.raises(ParameterError, match="is not writable"):
+            report.run_report("Kyiv", out=out, suite=suite_of(suite), notebooks=["01"])
+    finally:
+        out.chmod(0o700)
+
+
+def test_progress_bar_names_the_running_notebook():
+    from resilience_analytics.report.execution import _Running
+
+    class Bar:
+        def __init__(self):
+            self.postfix, self.n = [], 0
+
+        def set_postfix_str(self, s):
+            self.postfix.append(s)
+
+        def update(self, n):
+            self.n += n
+
+    bar = Bar()
+    r = _Running(bar)
+    r.start("01-alpha")
+    assert bar.postfix[-1] == "running 01-alpha" and bar.n == 0
+    r.start("02-beta")
+    assert bar.postfix[-1] == "running 01-alpha, 02-beta"
+    r.stop("01-alpha")
+    assert bar.postfix[-1] == "running 02-beta" and bar.n == 1
+
+
+# ------------------------------------------------------------------ the real suite's spec
+
+
+def test_real_notebooks_parameter_cells_are_the_spec():
+    assert report.default_suite().stale_parameter_cells() == {}
+
+
+def test_every_notebook_computes_with_every_parameter_it_receives():
+    import nbformat
+
+    suite = report.default_suite()
+    for path in suite.notebooks():
+        nb = nbformat.read(path, as_version=4)
+        code = "\n".join(c.source for c in nb.cells if c.cell_type == "code"
+                         and "parameters" not in c.metadata.get("tags", []))
+        for p in report.parameters.for_notebook(path.stem):
+            assert re.search(rf"\b{p.name}\b", code), (path.stem, p.name)
+        # no notebook computes exposure or peers with the default radius behind the spec's back
+        assert "ra.hazards.exposure()" not in code, path.stem
+        for call in re.findall(r"ra\.(?:peers\.(?:similar|complementary)|typology\.city_types)"
+                               r"\([^)]*\)", code):
+            assert "table=" in call, (path.stem, call)
+
+
+def test_radius_reaches_every_notebook_that_uses_it():
+    city, per_nb = report.validate_parameters({"radius_km": "50"})
+    got = {p.stem[:2]: v.get("radius_km") for p, v in per_nb.items()}
+    assert got == {"01": 50.0, "02": 50.0, "03": 50.0, "04": 50.0, "05": 50.0, "06": 50.0,
+                   "07": None, "08": 50.0}
+    assert all(v["city"] == city.city_id == 2747373 for v in per_nb.values())
+    _, only_08 = report.validate_parameters({"radius_km": 50}, ["08"])
+    assert list(only_08.values()) == [{"city": 2747373, "radius_km": 50.0, "k": 5,
+                                       "metric": "seuclidean"}]

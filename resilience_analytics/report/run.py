@@ -190,8 +190,8 @@ def clean_stale(out: Path, slug: str) -> list[Path]:
         stale = False
         if tail.startswith("old-"):
             stale = True
-        elif len(parts) >= 4 and parts[-3].isdigit() and "-".join(parts[1:-3]) == host:
-            stale = not _pid_alive(int(parts[-3]))
+        elif len(parts) >= 4 and parts[-2].isdigit() and "-".join(parts[1:-2]) == host:
+            stale = not _pid_alive(int(parts[-2]))
         else:
             try:
                 stale = now - p.stat().st_mtime > STALE_SECONDS

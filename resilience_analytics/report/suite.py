@@ -9,11 +9,11 @@ Examples
 --------
 >>> from resilience_analytics.report.suite import Suite
 >>> print(Suite(folder=".").parameter_cell("04-uncertainty-sensitivity"))  # doctest: +ELLIPSIS
-city: str | int = "The Hague"  # the city: a name ... or a GeoNames id
+city = "The Hague"  # the city: a name ... or a GeoNames id
 radius_km: float = 100.0  # events counted within this distance ...; a number in [1.0, 300.0] (km)
 network: str = "100rc"  # cities compared: ...; one of: 100rc, c40, rcn, gcom
 ...
-output_dir: str | None = None  # folder for this notebook's tables, figures and manifest ...
+output_dir = None  # folder for this notebook's tables, figures and manifest ...
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ __all__ = ["NOTEBOOKS_ENV", "Suite", "default_suite", "suite_dir"]
 NOTEBOOKS_ENV = "RESILIENCE_NOTEBOOKS_DIR"
 
 _NOTEBOOK_NAME = re.compile(r"^\d\d-[a-z0-9-]+\.ipynb$")
-_HINTS = {"int": "int", "float": "float", "str": "str", "bool": "bool", "city": "str | int",
-          "path": "str | None"}
+# papermill reads simple annotations only (no ``str | int``): cities (a name or an id) and the
+# runner's path are written without one
+_HINTS = {"int": ": int", "float": ": float", "str": ": str", "bool": ": bool", "city": "",
+          "path": ""}
 
 
 def suite_dir() -> Path:
@@ -141,7 +143,7 @@ class Suite:
             default = p.default_for(notebook)
             note = p.help if p.type in ("city", "path") else f"{p.help}; {p.accepted()}"
             value = f'"{default}"' if isinstance(default, str) else repr(default)
-            lines.append(f"{p.name}: {_HINTS[p.type]} = {value}  # {note}")
+            lines.append(f"{p.name}{_HINTS[p.type]} = {value}  # {note}")
         return "\n".join(lines)
 
     def stale_parameter_cells(self) -> dict[str, tuple[str, str]]:
