@@ -139,9 +139,9 @@ def validate_parameters(
         resolved["city"] = _resolve_city("city", spec["city"].check(city_value), country)
     elif city_value is not None:
         P.validate({"city": city_value}, suite.parameters)
-    for name, value in values.items():
-        if spec[name].type == "city":
-            resolved[name] = _resolve_city(name, value, None)
+    for p in suite.parameters:  # other cities, given or default, of the notebooks run
+        if p.type == "city" and p.name != "city" and any(s[:2] in p.notebooks for s in stems):
+            resolved[p.name] = _resolve_city(p.name, values.get(p.name, p.default), None)
     per_nb: dict[Path, dict[str, Any]] = {}
     for path in paths:
         row = {}
