@@ -172,7 +172,7 @@ def _show(value: Any, limit: int = 80) -> str:
 #: cells are written from this table.
 PARAMETERS: tuple[Parameter, ...] = (
     Parameter("city", "city", "The Hague",
-              "the city: a name in any spelling the gazetteer knows, or a GeoNames id",
+              "a city name in any spelling, or its GeoNames id",
               _ALL),
     Parameter("radius_km", "float", 100.0,
               "events counted within this distance of a city (earthquakes, cyclones, NCEI "
@@ -200,7 +200,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("metric", "str", "seuclidean", "distance between hazard profiles",
               ("05", "08"), choices=("seuclidean", "cosine", "mahalanobis", "gower")),
     Parameter("other_city", "city", "Kyiv",
-              "city to connect to in the network graph: a name or a GeoNames id", ("05",)),
+              "city to connect to in the network graph (a name or GeoNames id)", ("05",)),
     Parameter("essential", "int", 8,
               "Ten Essentials number on which to look for teachers", ("07",),
               minimum=1, maximum=10),

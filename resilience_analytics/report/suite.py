@@ -9,11 +9,12 @@ Examples
 --------
 >>> from resilience_analytics.report.suite import Suite
 >>> print(Suite(folder=".").parameter_cell("04-uncertainty-sensitivity"))  # doctest: +ELLIPSIS
-city = "The Hague"  # the city: a name ... or a GeoNames id
-radius_km: float = 100.0  # events counted within this distance ...; a number in [1.0, 300.0] (km)
-network: str = "100rc"  # cities compared: ...; one of: 100rc, c40, rcn, gcom
+city = "The Hague"  # a city name in any spelling, or its GeoNames id
+# events counted within this distance of a city (earthquakes, cyclones, NCEI deaths); the same
+# radius for every notebook and the peer table
+radius_km: float = 100.0  # a number in [1.0, 300.0] (km)
 ...
-output_dir = None  # folder for this notebook's tables, figures and manifest ...
+output_dir = None
 """
 
 from __future__ import annotations
@@ -138,12 +139,29 @@ class Suite:
 
     def parameter_cell(self, notebook: str) -> str:
         """Return the source of a notebook's ``parameters`` cell, written from the spec."""
+        import textwrap
+
         lines = []
         for p in P.for_notebook(notebook, self.parameters):
             default = p.default_for(notebook)
-            note = p.help if p.type in ("city", "path") else f"{p.help}; {p.accepted()}"
             value = f'"{default}"' if isinstance(default, str) else repr(default)
-            lines.append(f"{p.name}{_HINTS[p.type]} = {value}  # {note}")
+            line = f"{p.name}{_HINTS[p.type]} = {value}"
+            if p.type in ("city", "path"):
+                inline = f"{line}  # {p.help}"
+                if len(inline) <= 99:
+                    lines.append(inline)
+                    continue
+                lines.extend(textwrap.wrap(p.help, 97, initial_indent="# ",
+                                           subsequent_indent="# "))
+                lines.append(line)
+                continue
+            inline = f"{line}  # {p.help}; {p.accepted()}"
+            if len(inline) <= 99:
+                lines.append(inline)
+            else:
+                lines.extend(textwrap.wrap(p.help, 97, initial_indent="# ",
+                                           subsequent_indent="# "))
+                lines.append(f"{line}  # {p.accepted()}")
         return "\n".join(lines)
 
     def stale_parameter_cells(self) -> dict[str, tuple[str, str]]:
