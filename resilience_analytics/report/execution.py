@@ -23,7 +23,15 @@ __all__ = ["NotebookError", "kernel_environment", "refresh_notebooks", "run_suit
 
 
 class NotebookError(ResilienceError, RuntimeError):
-    """A notebook of the suite failed; the message names the notebook and the cell."""
+    """A notebook of the suite failed; the message names the notebook and the cell.
+
+    Examples
+    --------
+    >>> from resilience_analytics.report import NotebookError
+    >>> e = NotebookError("notebook 03-x.ipynb failed in cell 3", notebook="03-x.ipynb", cell=3)
+    >>> (e.notebook, e.cell)
+    ('03-x.ipynb', 3)
+    """
 
     def __init__(self, message: str, notebook: str = "", cell: int | None = None):
         super().__init__(message)
@@ -45,6 +53,14 @@ def kernel_environment(threads: int | None = None):
     kernels running side by side then do not oversubscribe the cores, and a report and its
     verification run with the same thread count whatever ``jobs`` is, so that floating-point
     reductions give the same bits.
+
+    Examples
+    --------
+    >>> import os
+    >>> from resilience_analytics.report.execution import kernel_environment
+    >>> with kernel_environment(threads=1):
+    ...     "RESILIENCE_CACHE_DIR" in os.environ
+    True
     """
     import sys
 
@@ -146,6 +162,13 @@ def run_suite(target: Path, plan: list[tuple[Path, dict[str, Any]]], *, progress
     """Execute every notebook of ``plan`` into ``target``; return seconds per notebook.
 
     The progress bar has one step per notebook and names the notebook(s) running now.
+
+    Examples
+    --------
+    >>> from resilience_analytics.report.execution import run_suite
+    >>> run_suite(tmp, [(nb, {"city": 2747373})], progress=True, kernel_name="python3",
+    ...           timeout=600, jobs=1, desc="report")  # doctest: +SKIP
+    {'02-hazard-profile': 21.4}
     """
     from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 

@@ -15,7 +15,16 @@ __all__ = ["export_html", "index_html", "notebook_title"]
 
 
 def notebook_title(nb) -> str:
-    """Return the first ``# `` heading of a notebook's markdown cells ("" if none)."""
+    """Return the first ``# `` heading of a notebook's markdown cells ("" if none).
+
+    Examples
+    --------
+    >>> from nbformat.v4 import new_markdown_cell, new_notebook
+    >>> from resilience_analytics.report.html import notebook_title
+    >>> cells = [new_markdown_cell("intro"), new_markdown_cell("# 02 · Hazards")]
+    >>> notebook_title(new_notebook(cells=cells))
+    '02 · Hazards'
+    """
     for cell in nb.cells:
         if cell.cell_type == "markdown":
             for line in cell.source.splitlines():
@@ -25,7 +34,14 @@ def notebook_title(nb) -> str:
 
 
 def export_html(folder: Path, names: list[str]) -> dict[str, str]:
-    """Export each executed notebook ``<folder>/<stem>.ipynb`` to HTML; return ``{stem: title}``."""
+    """Export each executed notebook ``<folder>/<stem>.ipynb`` to HTML; return ``{stem: title}``.
+
+    Examples
+    --------
+    >>> from resilience_analytics.report.html import export_html
+    >>> export_html(pathlib.Path("build/kyiv"), ["02-hazard-profile"])  # doctest: +SKIP
+    {'02-hazard-profile': '02 · Hazard profile'}
+    """
     import nbformat
     from nbconvert import HTMLExporter
 

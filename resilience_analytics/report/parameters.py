@@ -70,6 +70,18 @@ class Parameter:
         Shown with the bounds.
     notebook_defaults : dict
         ``{notebook number: default}`` where a notebook's cell has another default.
+
+    Examples
+    --------
+    >>> from resilience_analytics.report.parameters import Parameter
+    >>> k = Parameter("k", "int", 10, "peers listed", ("05", "08"), minimum=1, maximum=200,
+    ...               notebook_defaults={"08": 5})
+    >>> k.check("20"), k.default_for("08-city-report"), k.accepted()
+    (20, 5, 'a whole number in [1, 200]')
+    >>> k.check(2.5)
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: k=2.5 is not accepted; give ... in [1, 200]
     """
 
     name: str

@@ -24,7 +24,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .._io import sha256_file
 from ..errors import ParameterError
 from . import parameters as P
 
@@ -83,6 +82,24 @@ class Suite:
     folder : pathlib.Path
     parameters : tuple of Parameter
         Default :data:`resilience_analytics.report.parameters.PARAMETERS`.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib, nbformat
+    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> from resilience_analytics.report import Parameter, Suite
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> spec = (Parameter("n", "int", 3, "rows", ("01",), minimum=1, maximum=9),)
+    >>> cell = new_code_cell("n = 1")
+    >>> cell.metadata["tags"] = ["parameters"]
+    >>> nbformat.write(new_notebook(cells=[cell]), folder / "01-demo.ipynb")
+    >>> suite = Suite(folder, spec)
+    >>> [p.name for p in suite.select(["01"])], suite.parameter_cell("01-demo")
+    (['01-demo.ipynb'], 'n: int = 3  # rows; a whole number in [1, 9]')
+    >>> list(suite.stale_parameter_cells()), suite.write_parameter_cells()
+    (['01-demo'], ['01-demo'])
+    >>> suite.stale_parameter_cells()
+    {}
     """
 
     folder: Path
@@ -199,10 +216,6 @@ class Suite:
                 os.chmod(path, mode)
                 changed.append(path.stem)
         return changed
-
-    def source_sha256(self, path: Path) -> str:
-        """Return the sha256 of a notebook's file."""
-        return sha256_file(path)
 
 
 def _parameters_cell(nb, path: Path):
