@@ -361,8 +361,14 @@ def city_hazard(lat: Any, lon: Any, iso3: Any) -> tuple[dict, dict]:
     tree = shapely.STRtree(ev.geometry.to_numpy())
     # (city, polygon) pairs with the city inside or on the boundary of the polygon
     ci, pi = tree.query(pts, predicate="intersects")
-    ok = np.array([iso3[c] in ev["iso3"].iat[p] for c, p in zip(ci, pi, strict=True)],
-                  dtype=bool) if len(ci) else np.zeros(0, bool)
+    # country filter, vectorised: (polygon, country code) keys of the events' lists
+    ev_rows = np.repeat(np.arange(len(ev)), ev["iso3"].map(len).to_numpy())
+    ev_codes = np.concatenate([np.asarray(x, dtype=object) for x in ev["iso3"]] or [[]])
+    codes, uniq = pd.factorize(pd.Series(np.r_[ev_codes, iso3], dtype=object))
+    n_codes = len(uniq) + 1
+    listed = ev_rows.astype(np.int64) * n_codes + codes[:len(ev_codes)]
+    city_code = codes[len(ev_codes):]
+    ok = np.isin(pi.astype(np.int64) * n_codes + city_code[ci], listed) & (iso3[ci] != "")
     n_pairs_in_polygon = len(ci)
     ci, pi = ci[ok], pi[ok]
     # one count per (city, event ID): ID 278 has two polygons
