@@ -216,3 +216,53 @@ def test_real_run_is_consistent(real):
     assert real["tc_wind_max_kt"].max() < 200
     fitted = real["tc_wind_50yr_kt"].notna()
     assert (real.loc[fitted, "tc_storms_34kt"] >= 10).all()
+
+
+@pytest.mark.data
+def test_pwm_return_levels_agree_with_pyextremes_mle_on_real_cities(real):
+    """Independent check of the vectorised PWM fit: pyextremes (maintained EVA library) fits
+    the same per-storm peaks above 34 kt by maximum likelihood (genpareto, POT)."""
+    import warnings
+
+    pyextremes = pytest.importorskip("pyextremes")
+    from tests.conftest import _data_dir
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ra.settings, "data_dir", _data_dir())
+        names = [("Manila", "PHL"), ("Hong Kong", "HKG"), ("Taipei", "TWN")]
+        c = ra.cities.load_cities().loc[[ra.cities.resolve(n, i).city_id for n, i in names]]
+        s = cyclone.track_samples()
+        sw = cyclone.storm_winds(c["latitude"].to_numpy(), c["longitude"].to_numpy(),
+                                 samples=s)
+    for i, cid in enumerate(c.index):
+        d = sw[(sw["city"] == i) & (sw["wind_kt"] >= 34)]
+        # one peak per storm, a day apart so that no declustering merges two storms
+        idx = pd.Timestamp("1980-01-01") + pd.to_timedelta(np.arange(len(d)), unit="D")
+        ser = pd.Series(d["wind_kt"].to_numpy(), index=idx)
+        ser = pd.concat([ser, pd.Series([0.0], index=[pd.Timestamp("2024-12-31 23:00")])])
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            m = pyextremes.EVA(ser)
+            m.get_extremes(method="POT", threshold=34.0, r="1h")
+            m.fit_model(model="MLE", distribution="genpareto")
+            rv = m.get_return_value(return_period=[50, 100], return_period_size="365.2425D",
+                                    alpha=None)[0]
+        assert len(m.extremes) == real.loc[cid, "tc_storms_34kt"]
+        ours = real.loc[cid, ["tc_wind_50yr_kt", "tc_wind_100yr_kt"]].to_numpy(float)
+        np.testing.assert_allclose(ours, rv, rtol=0.15)
+
+
+def test_antimeridian_pole_and_ocean_points_get_defined_answers():
+    pts = pd.DataFrame({
+        "track_id": ["2099001S15179"] * 2, "season": 2099,
+        "time": pd.to_datetime(["2099-02-01 00:00", "2099-02-01 06:00"], utc=True),
+        "latitude": [-17.0, -17.2], "longitude": [179.6, -179.6], "wind_kt": [90.0, 90.0],
+        "pressure_hpa": [955.0, 955.0], "status": ["TC", "TC"]})
+    s = cyclone.track_samples(pts)
+    assert s["longitude"].between(-180, 180).all() and len(s) == 7  # 0.8° across, not 359°
+    cols, _ = cyclone.city_hazard([-17.1, -17.1, 90.0, -90.0, 0.0], [180.0, -180.0, 0.0, 0.0,
+                                                                     -140.0], tracks=pts)
+    w = cols["tc_wind_max_kt"]
+    assert w[0] == pytest.approx(w[1]) and w[0] > 64  # the same point on both sides
+    assert w[2:].tolist() == [0.0, 0.0, 0.0]
+    assert not np.isnan(cols["tc_rate_34kt"]).any()
