@@ -266,3 +266,24 @@ def test_antimeridian_pole_and_ocean_points_get_defined_answers():
     assert w[0] == pytest.approx(w[1]) and w[0] > 64  # the same point on both sides
     assert w[2:].tolist() == [0.0, 0.0, 0.0]
     assert not np.isnan(cols["tc_rate_34kt"]).any()
+
+
+@pytest.mark.data
+def test_irma_2017_winds_match_recorded_sustained_winds_in_florida():
+    """Hurricane Irma (IBTrACS 2017242N16333) against recorded sustained winds, 10 Sep 2017:
+    Miami International Airport (FAA station) 62 mph = 54 kt (NHC public advisory 11 AM EDT);
+    Fowey Rocks light 74 mph = 64 kt and Collier County (Naples area) 93 mph = 81 kt (NWS Miami
+    post-storm report, as reported by the Miami Herald 22 Sep 2017). Fowey Rocks measures at
+    ~44 m, above the 10-m level modelled, and the model has no surface roughness: ±30 %."""
+    from tests.conftest import _data_dir
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(ra.settings, "data_dir", _data_dir())
+        tc = ra.catalogs.cyclone_tracks("jtwc")
+    s = cyclone.track_samples(tc[tc["track_id"] == "2017242N16333"])
+    sites = {"Miami airport": (25.795, -80.290, 54.0), "Fowey Rocks": (25.590, -80.097, 64.0),
+             "Naples": (26.142, -81.795, 81.0)}
+    lat, lon, obs = (np.array(v) for v in zip(*sites.values(), strict=True))
+    w = cyclone.storm_winds(lat, lon, samples=s).set_index("city")["wind_kt"]
+    modelled = w.reindex(range(len(sites))).to_numpy()
+    np.testing.assert_allclose(modelled, obs, rtol=0.30)
