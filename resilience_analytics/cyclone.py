@@ -21,7 +21,10 @@ Method (every step vectorised; no loop over cities or storms):
    the city reached 34, 64 and 96 kt; 50- and 100-year wind from a generalized Pareto
    distribution fitted to the storm maxima above 34 kt (peaks over threshold, one peak per
    storm; Coles 2001, ch. 4) by probability-weighted moments (Hosking & Wallis 1987,
-   Technometrics 29:339), for cities with at least ``min_storms_fit`` such storms;
+   Technometrics 29:339), for cities with at least ``min_storms_fit`` such storms. PWM has a
+   closed form, so all cities are fitted at once; the maintained library ``pyextremes``
+   (maximum likelihood, one fit per city, ~0.04 s each, ~2.5 min for the 3,548 cities with a
+   fit) serves as the independent check in ``tests/test_cyclone.py`` (agreement within 15 %);
    a ThinkHazard level (GFDRR ThinkHazard! ``CY`` rule, ``thinkhazard_processing.yaml``:
    wind ≥ 80 km/h (43.2 kt) with return period ≤ 50 yr → high, ≤ 100 yr → medium,
    ≤ 1000 yr → low, else very low).
