@@ -257,6 +257,14 @@ def storm_winds(lat: Any, lon: Any, *, samples: pd.DataFrame | None = None,
     max_dist_km = check_positive("max_dist_km", max_dist_km)
     lat = np.asarray(lat, float)
     lon = np.asarray(lon, float)
+    if lat.shape != lon.shape:
+        raise ParameterError(f"lat and lon differ in shape: {lat.shape} vs {lon.shape}")
+    bad = ~(np.abs(lat) <= 90) | ~np.isfinite(lon)
+    if np.any(bad):
+        raise ParameterError(
+            f"city coordinates must be finite with latitude in [-90, 90]; got "
+            f"{int(np.sum(bad))} bad value(s), e.g. lat={lat[bad].ravel()[:1]!r}, "
+            f"lon={lon[bad].ravel()[:1]!r}")
     if samples is None:
         samples = track_samples()
     empty = pd.DataFrame({"city": np.empty(0, np.int64), "storm": np.empty(0, np.int64),

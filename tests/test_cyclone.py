@@ -157,6 +157,8 @@ def test_city_hazard_counts_rates_and_bad_parameters():
     assert cols["tc_level"].ordered
     with pytest.raises(ParameterError, match="min_storms_fit"):
         cyclone.city_hazard([0.0], [0.0], min_storms_fit=1, tracks=_track(["TS"] * 3))
+    with pytest.raises(ParameterError, match="latitude in"):
+        cyclone.city_hazard([95.0], [0.0], tracks=_track(["TS"] * 3))
     with pytest.raises(ParameterError, match="max_dist_km"):
         cyclone.city_hazard([0.0], [0.0], max_dist_km=-5, tracks=_track(["TS"] * 3))
 
