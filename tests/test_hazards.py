@@ -58,7 +58,12 @@ def test_table_covers_gazetteer_with_contract_columns(table):
 
 def test_exposure_columns_document_every_column():
     cols = hazards.exposure_columns()
-    assert list(cols.columns) == ["column", "hazard", "unit", "definition"]
+    assert list(cols.columns) == ["column", "hazard", "unit", "definition", "licence"]
+    lic = cols.set_index("column")["licence"]
+    assert lic[cols["column"].str.startswith("fl_").to_numpy()].str.contains(
+        "not openly licensed").all()
+    defs = cols.set_index("column")["definition"]
+    assert "NOT inundation" in defs["fl_rate"] and "Holland (1980)" in defs["tc_wind_max_kt"]
     assert cols["column"].is_unique
     assert set(cols["hazard"]) <= set(hazards.HAZARDS)
     assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
@@ -66,15 +71,19 @@ def test_exposure_columns_document_every_column():
 
 @pytest.mark.data
 def test_invariants(table):
-    assert (table["tc_storms_hurricane"] <= table["tc_storms_any"]).all()
+    assert (table["tc_rate_64kt"] <= table["tc_rate_34kt"]).all()
     has_eq = table["eq_count_m6"] > 0
     assert (table.loc[has_eq, "eq_max_magnitude"] >= 6).all()
     assert table.loc[~has_eq, "eq_max_magnitude"].isna().all()
     assert (table.loc[~has_eq, "eq_shaking_proxy"] == 0).all()
-    no_tc = table["tc_storms_any"] == 0
-    assert table.loc[no_tc, "tc_max_wind_kt"].isna().all()
-    assert (table.loc[~no_tc, "tc_max_wind_kt"] > 0).all()
-    assert (table["fl_severity_weighted"] >= table["fl_count"]).all()
+    no_tc = table["tc_storms_34kt"] == 0
+    assert (table.loc[no_tc, "tc_wind_max_kt"] < 34).all()
+    assert (table.loc[~no_tc, "tc_wind_max_kt"] >= 34).all()
+    assert table.loc[no_tc, "tc_level"].isin(["very low", "low"]).all()
+    assert (table["fl_severity_rate"] >= table["fl_rate"]).all()
+    assert np.allclose(table["fl_rate"] * 35, table["fl_events"])
+    assert (table["fl_events_satellite"] <= table["fl_events"]).all()
+    assert table["fl_level"].cat.ordered and table["tc_level"].cat.ordered
     assert (table["vo_count_100km"] > 0).eq(table["vo_nearest_km"] <= 100).all()
     assert table["coastal"].eq(table["coast_distance_km"] <= 25).all()
     assert (table.loc[~table["coastal"], "ts_count"] == 0).all()
@@ -87,16 +96,17 @@ def test_invariants(table):
 def test_cyclones_manila_tokyo_many_kyiv_none(table):
     for city in ("Manila", "Tokyo"):
         r = row(table, city)
-        assert r["tc_storms_any"] >= 20, city
-        assert r["tc_storms_hurricane"] >= 5, city
-    assert row(table, "Kyiv")["tc_storms_any"] == 0
+        assert r["tc_storms_34kt"] >= 20, city
+        assert r["tc_rate_64kt"] * 45 >= 5, city
+    assert row(table, "Kyiv")["tc_storms_34kt"] == 0
+    assert row(table, "Kyiv")["tc_level"] == "very low"
 
 
 @pytest.mark.data
 def test_miami_hurricanes(table):
     r = row(table, "Miami")
-    assert r["tc_storms_hurricane"] >= 3  # e.g. Andrew 1992, Wilma 2005, Irma 2017
-    assert r["tc_max_wind_kt"] >= 100
+    assert r["tc_rate_64kt"] * 45 >= 2  # e.g. Andrew 1992, Wilma 2005, Irma 2017
+    assert r["tc_wind_max_kt"] >= 100 and r["tc_level"] == "high"
 
 
 @pytest.mark.data
@@ -137,14 +147,16 @@ def test_volcanoes_near_jakarta_naples_manila_reykjavik(table):
 def test_floods_dhaka_bangkok(table):
     for city in ("Dhaka", "Bangkok"):
         r = row(table, city)
-        assert r["fl_count"] >= 5 and r["fl_dead"] > 0, city
+        assert r["fl_events"] >= 5 and r["fl_dead"] > 0, city
+    # the old circle rule gave Hong Kong more floods than Dhaka
+    assert row(table, "Dhaka")["fl_rate"] > row(table, "Hong Kong")["fl_rate"]
 
 
 @pytest.mark.data
 def test_coast_hague_rotterdam_coastal_without_cyclones(table):
     for city in ("The Hague", "Rotterdam"):
         r = row(table, city)
-        assert bool(r["coastal"]) and r["tc_storms_any"] == 0, city
+        assert bool(r["coastal"]) and r["tc_storms_34kt"] == 0, city
     assert row(table, "The Hague")["coast_distance_km"] < 8
     madrid = row(table, "Madrid")
     assert not madrid["coastal"] and madrid["coast_distance_km"] > 250
@@ -210,15 +222,16 @@ def test_track_interpolation_catches_city_between_points(monkeypatch):
             "track_id": ["2000001N00000"] * 2, "season": [2000, 2000], "basin": ["WP"] * 2,
             "time": pd.to_datetime(["2000-01-01 00:00", "2000-01-01 06:00"], utc=True),
             "latitude": [0.0, 0.0], "longitude": [100.0, 104.0], "wind_kt": [60.0, 80.0],
+            "pressure_hpa": [np.nan, np.nan], "status": ["TS", "TY"],
         }
     )
     monkeypatch.setattr(catalogs, "cyclone_tracks", lambda source="jtwc": tracks.copy())
     city = pd.DataFrame({"name": ["Example City"], "latitude": [0.45], "longitude": [102.0]},
                         index=pd.Index([1], name="city_id"))
     ex = hazards.exposure(city, hazards=["cyclone"], cache=False)
-    assert ex["tc_storms_any"].iloc[0] == 1
-    assert ex["tc_storms_hurricane"].iloc[0] == 1  # interpolated wind ~70 kt midway
-    assert 64 <= ex["tc_max_wind_kt"].iloc[0] <= 80
+    assert ex["tc_storms_34kt"].iloc[0] == 1
+    # Holland profile 50 km from a ~70-kt eye (R_max ~ 30 km): below the track wind
+    assert 34 <= ex["tc_wind_max_kt"].iloc[0] <= 80
 
 
 # ------------------------------------------------------------------ parameters and cache
@@ -229,8 +242,8 @@ def test_parameters_change_results_and_are_recorded():
     large = hazards.exposure(names, radius_km=300, hazards=["earthquake", "cyclone"])
     assert large.attrs["parameters"]["radius_km"] == 300
     assert (large["eq_count_m6"] >= small["eq_count_m6"]).all()
-    assert (large["tc_storms_any"] > small["tc_storms_any"]).any()
-    assert "fl_count" not in small.columns
+    assert (large["tc_rate_34kt"] == small["tc_rate_34kt"]).all()  # wind field, no radius
+    assert "fl_rate" not in small.columns
 
 
 @pytest.mark.data
