@@ -246,7 +246,7 @@ def rupture_length_km(mag: Any, model: Any) -> Any:
     --------
     >>> from resilience_analytics.gmpe import rupture_length_km
     >>> [round(float(x)) for x in rupture_length_km([7.0, 9.0], ["crustal", "interface"])]
-    [49, 617]
+    [49, 614]
     """
     import numpy as np
 
