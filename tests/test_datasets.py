@@ -180,3 +180,13 @@ def test_new_csv_files_parse_with_their_registered_options():
     sheet = datasets.read("inform_risk_index_2023", "INFORM_Risk_2023__v065.xlsx")
     csv = datasets.read("inform_risk_index_2023", "inform_risk_2023_index.csv")
     assert set(csv["ISO3"]) <= set(sheet["ISO3"])
+
+
+def test_package_is_typed_and_licensed():
+    from importlib import resources
+    from pathlib import Path
+
+    assert resources.files("resilience_analytics").joinpath("py.typed").is_file()
+    root = Path(__file__).resolve().parents[1]
+    assert "BSD 3-Clause" in (root / "LICENSE").read_text()
+    assert "cff-version: 1.2.0" in (root / "CITATION.cff").read_text()
