@@ -32,10 +32,11 @@ Mexico City shake more than these values).
 model: λ(PGA > x) = Σ_mainshocks P(PGA > x | M, R) / T(M), where P is the lognormal of the
 model's total sigma truncated at 3σ, aftershocks are removed with the Gardner & Knopoff
 (1974) windows (:func:`decluster`; PSHA assumes independent events), and T(M) is the
-completeness window of the event's magnitude class in ISC-GEM (Di Giacomo et al. 2018: Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918,
-≥ 5.5 from 1960; all to 2016). Events outside their class's window (and NCEI pre-1904 events)
-count only in the maximum and in the felt count. The return-period PGA is the x at which the
-empirical hazard curve λ(x) equals 1/T, by log–log interpolation between PGA levels. **This is
+completeness window of the event's magnitude class in ISC-GEM (Di Giacomo et al. 2018:
+Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918, ≥ 5.5 from 1960; all to 2016). Events outside their
+class's window (and NCEI pre-1904 events) count only in the maximum and in the felt count.
+The return-period PGA is the x at which the empirical hazard curve λ(x) equals 1/T, by
+log–log interpolation between PGA levels. **This is
 a historical-seismicity estimate (about a century of events), not a full PSHA**: no
 smoothed-seismicity or fault sources, no magnitudes beyond those observed, so places with
 long-recurrence faults and a quiet 20th century are underestimated.
@@ -358,7 +359,7 @@ def decluster(cat: pd.DataFrame) -> np.ndarray:
 
 
 def _ground_motion(mag, depth, model, d_epi, half_len):
-    """ln median PGA and sigma of city–event pairs (arrays aligned)."""
+    """Return ln median PGA and sigma of city–event pairs (arrays aligned)."""
     import numpy as np
 
     out_ln = np.empty(len(mag))

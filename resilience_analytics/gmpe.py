@@ -32,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from .errors import ParameterError
@@ -54,7 +54,7 @@ VS30_REF = 760.0
 MODELS = ("crustal", "interface", "inslab")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _coeff(model: str) -> dict[str, float]:
     """PGA row of pygmm's coefficient table, as a dict of floats."""
     try:
