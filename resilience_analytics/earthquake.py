@@ -84,6 +84,10 @@ COMPLETENESS = ((7.5, 1904), (6.25, 1918), (5.5, 1960))
 CATALOG_END_YEAR = 2016
 #: Horizontal distance (km) from a city to an event's rupture beyond which it is ignored.
 CUTOFF_KM = 300.0
+#: Cutoff for great earthquakes (Mw ≥ ``LARGE_MAG``), whose long-period-rich shaking is felt
+#: and damaging farther away (e.g. Mexico City, ~350 km from the 1985 Michoacán rupture).
+CUTOFF_LARGE_KM = 500.0
+LARGE_MAG = 7.5
 #: Epicentral radius (km) of ``eq_deaths_ncei_100km``.
 DEATHS_RADIUS_KM = 100.0
 #: Median PGA (g) from which an event counts in ``eq_events_felt``.
@@ -116,11 +120,12 @@ COVERAGE = ("ISC-GEM v5.1 1904-2014 + USGS 2015-2016 (rates: Mw>=7.5 1904-2016, 
 COLUMNS: list[tuple[str, str, str, str]] = [
     ("eq_pga_max_g", "earthquake", "g",
      "Largest median PGA at the city of any event of the merged catalogue (NCEI M ≥ 7 "
-     "1500-1903, ISC-GEM 1904-2014, USGS 2015-2016) whose rupture is within 300 km; 0 when "
-     "none. " + _CITE + ". Rupture distance approximated from the hypocentre (see "
-     "ra.earthquake). NCEI magnitudes are of unknown type."),
+     "1500-1903, ISC-GEM 1904-2014, USGS 2015-2016) whose rupture is within 300 km (500 km for "
+     "Mw ≥ 7.5); 0 when none. " + _CITE + ". Rupture distance approximated from the "
+     "hypocentre (see ra.earthquake). NCEI magnitudes are of unknown type."),
     ("eq_rate_pga_0p1g", "earthquake", "events per year",
-     "Annual rate of PGA > 0.1 g: sum over mainshocks (Gardner & Knopoff 1974 windows) of "
+     "Annual rate of PGA > 0.1 g: sum over mainshocks (Gardner & Knopoff 1974 windows) "
+     "whose rupture is within 300 km (500 km for Mw ≥ 7.5) of "
      "P(PGA > 0.1 g | M, R) (lognormal, model sigma, truncated at 3 sigma) divided by the "
      "completeness window of the event's Mw class (7.5+: 1904-2016; 6.25-7.5: 1918-2016; "
      "5.5-6.25: 1960-2016); events outside their window do not count. Cornell (1968), "
@@ -459,7 +464,8 @@ def hazard_level(pga_250: Any, pga_475: Any, pga_2475: Any) -> pd.Categorical:
 
 
 def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
-                catalog: pd.DataFrame | None = None, block: int = 2000) -> dict[str, Any]:
+                cutoff_large_km: float = CUTOFF_LARGE_KM, catalog: pd.DataFrame | None = None,
+                block: int = 2000) -> dict[str, Any]:
     """Earthquake hazard columns (:data:`COLUMNS`) for points, from the merged catalogue.
 
     A BallTree over the cities is queried with each block of events (radius ``cutoff_km``
@@ -472,6 +478,8 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
         Degrees.
     cutoff_km : float, default 300
         Largest horizontal distance from the rupture (r_h) at which an event counts.
+    cutoff_large_km : float, default 500
+        The same for events of Mw ≥ 7.5 (:data:`LARGE_MAG`).
     catalog : pandas.DataFrame, optional
         Default :func:`resilience_analytics.catalogs.earthquake_catalog`. Needs ``source,
         year, latitude, longitude, depth_km, magnitude`` (tests pass synthetic events);
@@ -489,7 +497,7 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     Raises
     ------
     ParameterError
-        For a non-positive ``cutoff_km`` or ``block``.
+        For a non-positive ``cutoff_km``, ``cutoff_large_km`` or ``block``.
 
     Examples
     --------
@@ -506,8 +514,9 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
 
     from . import catalogs, hazards
 
-    if not (isinstance(cutoff_km, (int, float)) and cutoff_km > 0):
-        raise ParameterError(f"cutoff_km={cutoff_km!r}; accepted: km > 0")
+    for name, value in (("cutoff_km", cutoff_km), ("cutoff_large_km", cutoff_large_km)):
+        if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
+            raise ParameterError(f"{name}={value!r}; accepted: km > 0")
     if not (isinstance(block, int) and block > 0):
         raise ParameterError(f"block={block!r}; accepted: a positive integer")
     cat = catalogs.earthquake_catalog() if catalog is None else catalog
@@ -528,6 +537,7 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
         in_window &= decluster(cat)
     weight = np.where(in_window, 1.0 / np.where(np.isnan(years), 1.0, years), 0.0)
 
+    cut = np.where(mag >= LARGE_MAG, cutoff_large_km, cutoff_km)
     tree = hazards._tree(lat, lon)
     ev_xyz = hazards._rad(cat["latitude"], cat["longitude"])
     ln_max = np.full(n, -np.inf)
@@ -541,9 +551,9 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     for b0 in range(0, len(cat), block):
         sl = slice(b0, min(b0 + block, len(cat)))
         # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
-        ev, ci, d = hazards._pairs(tree, ev_xyz[sl], cutoff_km * np.sqrt(2.0))
+        ev, ci, d = hazards._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
         ev = ev + b0
-        near = horizontal_distance_km(d, half[ev]) <= cutoff_km
+        near = horizontal_distance_km(d, half[ev]) <= cut[ev]
         ev, ci, d = ev[near], ci[near], d[near]
         if len(ci) == 0:
             continue
