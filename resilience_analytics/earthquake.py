@@ -28,6 +28,12 @@ in-slab R_hyp = sqrt(R_epi² + z²) (the model's own metric, point source). For 
 **Site**: reference rock V_S30 = 760 m/s (no site amplification; soft-soil cities such as
 Mexico City shake more than these values).
 
+**Known limitations.** Stable continental regions use the active-crust model (BSSA14; no
+stable-region model is applied). Hypocentres above sea level (small negative depths) are
+set to 0 km. NCEI pre-1904 epicentres are often the most damaged town (e.g. the 1837
+event listed 3 km from Mexico City) and their magnitudes of unknown type: they enter only
+the maximum PGA and the felt count, never the rates.
+
 **Rates** follow the PSHA sum (Cornell 1968; McGuire 2004), with the catalogue as the source
 model: λ(PGA > x) = Σ_mainshocks P(PGA > x | M, R) / T(M), where P is the lognormal of the
 model's total sigma truncated at 3σ, aftershocks are removed with the Gardner & Knopoff
@@ -63,8 +69,8 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "COMPLETENESS",
+    "COLUMN_DATASETS",
     "LEVELS",
-    "LICENCE_NOTE",
     "city_hazard",
     "completeness_window",
     "deaths_near",
@@ -105,12 +111,16 @@ _CITE = ("Ground motion: BSSA14 (Boore et al. 2014) crustal / AGA16 BC Hydro (Ab
          "al. 2016) interface & in-slab, coefficients from pygmm, V_S30 = 760 m/s; catalogue "
          "ISC-GEM v5.1 1904-2014 (CC BY-SA 3.0 share-alike) + USGS 2015-2016")
 
-#: Licence condition of every column computed from ISC-GEM events.
-LICENCE_NOTE = ("ISC-GEM catalogue: CC BY-SA 3.0 (share-alike; redistributed derivatives "
-                "must carry CC BY-SA; attribution Storchak et al. 2013, Di Giacomo et al. 2018)")
-#: Columns derived from the ISC-GEM events (all except the NCEI deaths).
-ISCGEM_COLUMNS = ("eq_pga_max_g", "eq_rate_pga_0p1g", "eq_rate_pga_0p2g", "eq_pga_475yr_g",
-                  "eq_pga_250yr_g", "eq_pga_2475yr_g", "eq_level", "eq_events_felt")
+_CATALOGUES = ["isc_gem_catalogue", "usgs_significant_earthquakes_1965_2016",
+               "ncei_significant_earthquakes"]
+#: Registered data sets behind each column (their licence flags are shown by
+#: ``hazards.exposure_columns()``; ISC-GEM is CC BY-SA 3.0, share-alike).
+COLUMN_DATASETS = {
+    **{c: _CATALOGUES for c in ("eq_pga_max_g", "eq_rate_pga_0p1g", "eq_rate_pga_0p2g",
+                                "eq_pga_475yr_g", "eq_pga_250yr_g", "eq_pga_2475yr_g",
+                                "eq_level", "eq_events_felt")},
+    "eq_deaths_ncei_100km": ["ncei_significant_earthquakes"],
+}
 #: Catalogue spans used, for ``exposure(...).attrs["coverage"]``.
 COVERAGE = ("ISC-GEM v5.1 1904-2014 + USGS 2015-2016 (rates: Mw>=7.5 1904-2016, >=6.25 "
             "1918-2016, >=5.5 1960-2016, GK74-declustered); NCEI M>=7 1500-1903 (max PGA, "

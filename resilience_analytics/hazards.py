@@ -137,8 +137,9 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
 ]
 
 
-#: Licence notes per column (shown by exposure_columns(); empty = no condition flagged).
-_LICENCE: dict[str, str] = {c: earthquake.LICENCE_NOTE for c in earthquake.ISCGEM_COLUMNS}
+#: Registered data sets behind a column: exposure_columns() shows their licence flags
+#: (ra.datasets.licence_note; empty = no restriction flagged).
+_COLUMN_DATASETS: dict[str, list[str]] = {**earthquake.COLUMN_DATASETS}
 
 
 # --------------------------------------------------------------------------------------------
@@ -914,8 +915,9 @@ def exposure_columns() -> pd.DataFrame:
     pandas.DataFrame
         Columns ``column, hazard, unit, definition, licence``; one row per indicator of
         :func:`exposure` (country-context columns included, hazard ``"country"``).
-        ``licence`` flags columns whose numbers carry a licence condition (e.g. ISC-GEM,
-        CC BY-SA 3.0 share-alike); empty otherwise.
+        ``licence`` gives the licence flags of the data sets behind a column
+        (:func:`ra.datasets.licence_note`; e.g. ISC-GEM, CC BY-SA 3.0 share-alike); empty
+        when none is flagged.
 
     Examples
     --------
@@ -926,7 +928,8 @@ def exposure_columns() -> pd.DataFrame:
     """
     import pandas as pd
 
-    rows = [dict(column=c, hazard=h, unit=u, definition=d, licence=_LICENCE.get(c, ""))
+    rows = [dict(column=c, hazard=h, unit=u, definition=d,
+                 licence="; ".join(datasets.licence_note(_COLUMN_DATASETS.get(c, []))))
             for c, h, u, d in _COLUMNS]
     country = {
         "inform_": ("INFORM Risk Index 2023 (0-10, higher = more risk), by ISO3", "0-10"),

@@ -63,7 +63,7 @@ def test_exposure_columns_document_every_column():
     assert set(cols["hazard"]) <= set(hazards.HAZARDS)
     assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
     lic = cols.set_index("column")["licence"]
-    assert "CC BY-SA" in lic["eq_pga_475yr_g"] and lic["eq_deaths_ncei_100km"] == ""
+    assert "share-alike" in lic["eq_pga_475yr_g"] and lic["eq_deaths_ncei_100km"] == ""
     old = {"eq_count_m6", "eq_max_magnitude", "eq_shaking_proxy", "eq_deaths_ncei"}
     assert not old & set(cols["column"])
 
