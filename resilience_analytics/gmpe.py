@@ -12,7 +12,9 @@ city–event pair of the hazard table is computed at once:
 The coefficients are not retyped here: they are read from the maintained implementation
 :mod:`pygmm` (Kottke, pygmm 0.8; ``BooreStewartSeyhanAtkinson2014.COEFF`` and
 ``AbrahamsonGregorAddo2016.COEFF``, rows for PGA), whose per-scenario scalar models are the
-reference the tests compare these vectorised equations with (``tests/test_gmpe.py``).
+reference the tests compare these vectorised equations with (``tests/test_gmpe.py``); the
+tests also reproduce the verification tables of an independent implementation, the OpenQuake
+engine (BSSA14 and BC Hydro interface/in-slab mean PGA, to 6 significant digits).
 :func:`select_model` chooses a model per event from depth and tectonic setting;
 :func:`rupture_length_km` gives the magnitude-length scaling used to approximate rupture
 distance from a hypocentre (see :mod:`resilience_analytics.earthquake`).

@@ -99,3 +99,38 @@ def test_bad_input_names_value():
         gmpe.aga16_pga([np.nan], [10.0], [30.0], [False])
     with pytest.raises(ParameterError, match="truncation"):
         gmpe.poe([0.0], [0.5], [0.1], truncation=0)
+
+
+# Verification tables of an independent implementation, the OpenQuake engine (gem/oq-engine,
+# openquake/hazardlib/tests/gsim/data/BSSA2014/BSSA_2014_NOSOF_MEAN.csv and
+# .../BCHYDRO/BCHYDRO_SINTER_CENTRAL_MEAN.csv, BCHYDRO_SSLAB_CENTRAL_MEAN.csv; PGA column, g).
+@pytest.mark.parametrize("mag,r_jb,vs30,expected", [
+    (3.0, 0.0, 760.0, 0.00686845), (3.0, 20.0, 760.0, 0.00069905),
+    (4.0, 100.0, 760.0, 0.00031848), (4.0, 0.0, 600.0, 0.0359044),
+    (3.0, 50.0, 200.0, 0.000342617), (7.0, 0.0, 600.0, 0.494074),
+    (7.0, 20.0, 250.0, 0.211924), (8.0, 75.0, 760.0, 0.0767005),
+    (8.0, 0.0, 760.0, 0.500088), (8.0, 100.0, 200.0, 0.10035),
+])
+def test_bssa14_openquake_verification_table(mag, r_jb, vs30, expected):
+    ln, _ = gmpe.bssa14_pga([mag], [r_jb], v_s30=vs30)
+    assert math.exp(ln[0]) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("mag,r_rup,vs30,expected", [
+    (5.0, 1.0, 360.0, 0.177002302), (6.0, 50.0, 360.0, 0.0275203018),
+    (5.0, 100.0, 850.0, 0.00172588004), (6.0, 20.0, 570.0, 0.0679017858),
+    (5.0, 300.0, 1200.0, 2.26861208e-04), (6.0, 1.0, 180.0, 0.294186798),
+])
+def test_aga16_interface_openquake_verification_table(mag, r_rup, vs30, expected):
+    ln, _ = gmpe.aga16_pga([mag], [r_rup], [30.0], [False], v_s30=vs30)
+    assert math.exp(ln[0]) == pytest.approx(expected, rel=1e-6)
+
+
+@pytest.mark.parametrize("mag,depth,r_hyp,vs30,expected", [
+    (5.0, 45.0, 1.0, 180.0, 0.613167470), (5.0, 45.0, 50.0, 360.0, 0.0267504478),
+    (5.0, 90.0, 100.0, 570.0, 0.0105069814), (5.0, 90.0, 20.0, 360.0, 0.201305923),
+    (5.0, 45.0, 300.0, 1200.0, 4.27941375e-04),
+])
+def test_aga16_inslab_openquake_verification_table(mag, depth, r_hyp, vs30, expected):
+    ln, _ = gmpe.aga16_pga([mag], [r_hyp], [depth], [True], v_s30=vs30)
+    assert math.exp(ln[0]) == pytest.approx(expected, rel=1e-6)
