@@ -45,7 +45,7 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def per_city_loop_pga(lat, lon, cat, cutoff_km=300.0):
+def per_city_loop_pga(lat, lon, cat):
     """Reference: for each city, distances to every event, then the same GMPEs; max PGA."""
     import numpy as np
 
@@ -55,10 +55,12 @@ def per_city_loop_pga(lat, lon, cat, cutoff_km=300.0):
     depth = np.maximum(cat["depth_km"].to_numpy(float), 0.0)
     model = cat["gmm"].to_numpy(str)
     half = np.where(model == "inslab", 0.0, gmpe.rupture_length_km(mag, model) / 2.0)
+    cutoff = np.where(mag >= earthquake.LARGE_MAG, earthquake.CUTOFF_LARGE_KM,
+                      earthquake.CUTOFF_KM)
     out = []
     for la, lo in zip(lat, lon, strict=True):
         d = hazards.haversine_km(la, lo, cat["latitude"].to_numpy(), cat["longitude"].to_numpy())
-        near = earthquake.horizontal_distance_km(d, half) <= cutoff_km
+        near = earthquake.horizontal_distance_km(d, half) <= cutoff
         if not near.any():
             out.append(0.0)
             continue
