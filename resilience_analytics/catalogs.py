@@ -558,12 +558,7 @@ def _dedup(df: pd.DataFrame, seconds: float, km: float) -> tuple[pd.DataFrame, l
     """Drop rows that duplicate a higher-priority source's event (|Δt| ≤ s and ≤ km apart)."""
     import numpy as np
 
-
-    def haversine_km(la1, lo1, la2, lo2):  # the data layer does not import hazards
-        p1, p2 = np.radians(la1), np.radians(la2)
-        a = (np.sin((p2 - p1) / 2) ** 2
-             + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lo2 - lo1) / 2) ** 2)
-        return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    from ._geo import haversine_km
 
     order = np.argsort(df["t_seconds"].to_numpy(), kind="stable")
     t = df["t_seconds"].to_numpy()[order]

@@ -247,15 +247,15 @@ def event_setting(cat: pd.DataFrame) -> np.ndarray:
     """
     import numpy as np
 
-    from . import hazards
+    from . import _geo
 
     deep = cat["depth_km"].to_numpy(float) > SUBDUCTION_DEEP_KM
-    xyz = hazards._rad(cat["latitude"], cat["longitude"])
+    xyz = _geo._rad(cat["latitude"], cat["longitude"])
     if deep.sum() == 0:
         sub = np.zeros(len(cat), bool)
     else:
-        tree = hazards._tree(cat["latitude"].to_numpy()[deep], cat["longitude"].to_numpy()[deep])
-        n = tree.query_radius(xyz, r=float(hazards._chord(SUBDUCTION_RADIUS_KM)), count_only=True)
+        tree = _geo._tree(cat["latitude"].to_numpy()[deep], cat["longitude"].to_numpy()[deep])
+        n = tree.query_radius(xyz, r=float(_geo._chord(SUBDUCTION_RADIUS_KM)), count_only=True)
         sub = n >= SUBDUCTION_MIN_DEEP
     return gmpe.select_model(np.maximum(cat["depth_km"].to_numpy(float), 0.0),
                              cat["magnitude"].to_numpy(float), sub)
@@ -356,14 +356,14 @@ def decluster(cat: pd.DataFrame) -> np.ndarray:
     """
     import numpy as np
 
-    from . import hazards
+    from . import _geo
 
     n = len(cat)
     mag = cat["magnitude"].to_numpy(float)
     t = cat["t_seconds"].to_numpy(float)
     d_win, t_win = gardner_knopoff_window(mag)
-    xyz = hazards._rad(cat["latitude"], cat["longitude"])
-    main_i, dep_j, dist = hazards._pairs(hazards._tree(cat["latitude"], cat["longitude"]), xyz,
+    xyz = _geo._rad(cat["latitude"], cat["longitude"])
+    main_i, dep_j, dist = _geo._pairs(_geo._tree(cat["latitude"], cat["longitude"]), xyz,
                                          d_win)
     dt = t[dep_j] - t[main_i]
     bigger = (mag[main_i] > mag[dep_j]) | ((mag[main_i] == mag[dep_j]) & (dt > 0))
@@ -522,7 +522,7 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     import numpy as np
     import scipy.sparse as sp
 
-    from . import catalogs, hazards
+    from . import _geo, catalogs
 
     for name, value in (("cutoff_km", cutoff_km), ("cutoff_large_km", cutoff_large_km)):
         if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
@@ -548,8 +548,8 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     weight = np.where(in_window, 1.0 / np.where(np.isnan(years), 1.0, years), 0.0)
 
     cut = np.where(mag >= LARGE_MAG, cutoff_large_km, cutoff_km)
-    tree = hazards._tree(lat, lon)
-    ev_xyz = hazards._rad(cat["latitude"], cat["longitude"])
+    tree = _geo._tree(lat, lon)
+    ev_xyz = _geo._rad(cat["latitude"], cat["longitude"])
     ln_max = np.full(n, -np.inf)
     felt = np.zeros(n, np.int64)
     curve = np.zeros((n, len(levels)))
@@ -561,7 +561,7 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     for b0 in range(0, len(cat), block):
         sl = slice(b0, min(b0 + block, len(cat)))
         # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
-        ev, ci, d = hazards._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
+        ev, ci, d = _geo._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
         ev = ev + b0
         near = horizontal_distance_km(d, half[ev]) <= cut[ev]
         ev, ci, d = ev[near], ci[near], d[near]
@@ -617,12 +617,12 @@ def deaths_near(lat: Any, lon: Any, *, radius_km: float = DEATHS_RADIUS_KM) -> n
     """
     import numpy as np
 
-    from . import catalogs, hazards
+    from . import _geo, catalogs
     from ._validate import check_positive
 
     check_positive("radius_km", radius_km)
     nc = catalogs.ncei_earthquakes()
-    q = hazards._rad(lat, lon)
-    ci, ei, _ = hazards._pairs(hazards._tree(nc["latitude"], nc["longitude"]), q, radius_km)
+    q = _geo._rad(lat, lon)
+    ci, ei, _ = _geo._pairs(_geo._tree(nc["latitude"], nc["longitude"]), q, radius_km)
     deaths = np.nan_to_num(nc["deaths"].to_numpy(float)[ei])
     return np.bincount(ci, weights=deaths, minlength=len(q))

@@ -55,7 +55,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import _io, catalogs, datasets, earthquake, gmpe, settings
+from . import _geo, _io, catalogs, datasets, earthquake, gmpe, settings
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, ParameterError
 
@@ -77,7 +77,7 @@ __all__ = [
 HAZARDS = ("earthquake", "cyclone", "flood", "volcano", "tsunami", "coast", "climate", "country")
 
 #: Mean Earth radius (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = _geo.EARTH_RADIUS_KM
 
 _CACHE_VERSION = "1"
 _BASE_COLUMNS = ["name", "country_iso3", "latitude", "longitude", "population"]
@@ -163,69 +163,13 @@ def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
     >>> round(float(haversine_km(52.08, 4.30, 51.92, 4.48)), 1)  # The Hague - Rotterdam
     21.6
     """
-    import numpy as np
-
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return _geo.haversine_km(lat1, lon1, lat2, lon2)
 
 
-def _rad(lat: Any, lon: Any) -> np.ndarray:
-    """Points as 3-D unit vectors (the name is historical: positions on the unit sphere)."""
-    import numpy as np
-
-    la = np.radians(np.asarray(lat, float))
-    lo = np.radians(np.asarray(lon, float))
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def _tree(lat: Any, lon: Any):
-    """BallTree over unit vectors with the chord (Euclidean) metric.
-
-    The chord c and the great-circle distance d are tied exactly by d = 2 R asin(c / 2), a
-    monotone map: radius and nearest-neighbour queries return the same points as a
-    ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run
-    about ten times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
-    """
-    from sklearn.neighbors import BallTree
-
-    return BallTree(_rad(lat, lon), leaf_size=40)
-
-
-def _chord(r_km: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * np.sin(np.minimum(np.asarray(r_km, float) / EARTH_RADIUS_KM, np.pi) / 2.0)
-
-
-def _arc_km(chord: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
-
-
-def _pairs(tree, query_xyz: np.ndarray, r_km: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Radius query → flat (query index, tree index, great-circle distance km) arrays."""
-    import numpy as np
-
-    ind, dist = tree.query_radius(query_xyz, r=_chord(r_km), return_distance=True)
-    lens = np.fromiter((len(i) for i in ind), dtype=np.int64, count=len(ind))
-    q = np.repeat(np.arange(len(ind), dtype=np.int64), lens)
-    if lens.sum() == 0:
-        return q, np.empty(0, np.int64), np.empty(0, float)
-    return q, np.concatenate(ind).astype(np.int64), _arc_km(np.concatenate(dist))
-
-
-def _group_max(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    import numpy as np
-
-    out = np.full(n, -np.inf)
-    ok = ~np.isnan(values)
-    np.maximum.at(out, keys[ok], values[ok])
-    out[np.isneginf(out)] = np.nan
-    return out
+# private helpers live in _geo (below the data layer) so that catalogs and the hazard models
+# use them without importing this module; re-bound here for the code below and for callers
+_rad, _tree, _chord, _arc_km, _pairs, _group_max = (
+    _geo._rad, _geo._tree, _geo._chord, _geo._arc_km, _geo._pairs, _geo._group_max)
 
 
 # --------------------------------------------------------------------------------------------
