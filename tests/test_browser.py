@@ -153,7 +153,7 @@ def test_city_peer_map_in_browser(browser, peer_tables, city, tmp_path):
     peers = peer_tables[city]
     exposure = ra.hazards.exposure()
     table = exposure.loc[[focal.city_id, *peers.index]]
-    m = ra.maps.city_map(table, color="fl_count", k=3, layer_name=f"{city} and peers")
+    m = ra.maps.city_map(table, color="fl_rate", k=3, layer_name=f"{city} and peers")
     ra.maps.peer_map(focal, peers, m=m)
     path = ra.maps.save_map(m, tmp_path / f"{city}.html")
     page, errors = open_map(browser, path)
