@@ -25,8 +25,8 @@ from typing import Any
 
 __all__ = [
     "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "atomic_write_json",
-    "atomic_write_text", "disk_cached", "hash_key", "read_csv_strings", "repository_root",
-    "sha256_file", "slugify",
+    "atomic_write_text", "disk_cached", "hash_key", "read_cache", "read_csv_strings",
+    "repository_root", "sha256_file", "slugify",
 ]
 
 _FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
@@ -247,9 +247,12 @@ def read_csv_strings(path: str | os.PathLike) -> Any:
     """
     import pandas as pd
 
+    from ._validate import check_path
+
+    check_path("path", path)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, UnicodeDecodeError
         from .errors import DataFileError
 
         raise DataFileError(f"{path} could not be read: {exc}") from exc
@@ -270,6 +273,61 @@ def hash_key(parts: Iterable[str | bytes], *, length: int = 16) -> str:
     for part in parts:
         h.update(part.encode() if isinstance(part, str) else part)
     return h.hexdigest()[:length]
+
+
+_MISSING = object()
+
+
+def read_cache(path: str | os.PathLike, reader: Callable[[Path], Any]) -> Any:
+    """Read a cache file with ``reader``; a corrupt one is discarded with a warning.
+
+    Parameters
+    ----------
+    path
+        The cache file.
+    reader
+        Called with the path; returns the cached value.
+
+    Returns
+    -------
+    object
+        The value, or ``None`` when the file is absent or could not be read. An unreadable
+        file (truncated, corrupt, written by an incompatible version) is deleted and a
+        :class:`~resilience_analytics.errors.CacheWarning` names it, so the caller rebuilds
+        it instead of failing on every call.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> from pathlib import Path
+    >>> from resilience_analytics._io import read_cache
+    >>> bad = Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> _ = bad.write_bytes(b"PAR1 truncated")
+    >>> import pandas as pd
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     value = read_cache(bad, pd.read_parquet)
+    >>> value is None, bad.exists(), caught[0].category.__name__
+    (True, False, 'CacheWarning')
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        return reader(path)
+    except Exception as exc:  # noqa: BLE001 - any failure to read a cache means "rebuild it"
+        import warnings
+
+        from .errors import CacheWarning
+
+        try:
+            path.unlink()
+            what = "discarded; rebuilding it"
+        except OSError:
+            what = "could not be deleted; rebuilding the value without it"
+        warnings.warn(f"cache file {path} is unreadable ({type(exc).__name__}: {exc}); {what}",
+                      CacheWarning, stacklevel=3)
+        return None
 
 
 def _read(path: Path, fmt: str) -> Any:
@@ -302,7 +360,8 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
 
     The file is ``<cache>/<kind>/<name>-<key><ext>`` where ``key`` is :func:`hash_key` of
     ``key_parts`` and ``ext`` is ``.parquet`` or ``.pkl``. A file that cannot be read is
-    rebuilt; a cache that cannot be written (read-only folder) only costs time.
+    discarded with a :class:`~resilience_analytics.errors.CacheWarning` and rebuilt; a cache
+    that cannot be written (read-only folder) only costs time.
 
     Parameters
     ----------
@@ -334,8 +393,6 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
     (1, [1.5])
     >>> settings.cache_dir = saved
     """
-    import pickle
-
     from . import settings
 
     if fmt not in _FORMATS:
@@ -343,11 +400,9 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
 
         raise ParameterError(f"fmt={fmt!r} is not supported; choose from {', '.join(_FORMATS)}")
     path = settings.get_cache_dir() / kind / f"{name}-{hash_key(key_parts)}{_FORMATS[fmt]}"
-    if path.is_file():
-        try:
-            return _read(path, fmt)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            pass
+    value = read_cache(path, lambda p: _read(p, fmt))
+    if value is not None:
+        return value
     value = build()
     try:
         _write(path, value, fmt)
