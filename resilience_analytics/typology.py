@@ -199,7 +199,7 @@ def city_types(
             names[t] = f"{names[t]} (type {t})"
     out = pd.DataFrame({"type": lab}, index=z.index)
     out["type_name"] = out["type"].map(names)
-    src = peers._table(table)
+    src = peers.feature_table(table)
     if src is not None:
         for col in ("name", "country_iso3"):
             if col in src.columns:
