@@ -459,3 +459,48 @@ def test_real_kyiv_complementary(exposure):
     assert (out["country_iso3"] != "UKR").all() and (out["gain"] > 0).all()
     assert out["reason"].str.contains(r"stronger \((?:city|national) level\)").all()
     assert out["reason"].str.contains("trade-off").all()
+
+
+# ---------------------------------------------------------------------------- never fails
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_every_city_gets_peers_or_an_explained_empty_result():
+    """Fast path over the whole gazetteer (34,006 cities)."""
+    table = ra.peers.feature_table()
+    pairs = ra.peers.all_pairs(10)
+    assert len(pairs) == 10 * len(table) and np.isfinite(pairs["distance"]).all()
+    assert (pairs["city_id"] != pairs["peer_id"]).all()
+    comp = ra.peers.all_complementary(10)
+    have = set(comp["city_id"])
+    rest = sorted(set(table.index) - have)
+    assert set(rest) == set(comp.attrs["none_in_pool"]) | set(comp.attrs["no_capacity"])
+    assert len(rest) < 0.02 * len(table)
+    assert (comp["gain"] > 0).all()
+    # the full path (pool widened) for every city the fast path left without a peer
+    for cid in rest:
+        out = ra.peers.complementary(int(cid), k=3)
+        assert len(out) > 0 or (out.attrs["empty_reason"] in
+                                {"none_stronger", "no_capacity_values", "no_candidates"}
+                                and out.attrs["note"])
+
+
+@pytest.mark.data
+@pytest.mark.slow
+def test_the_100_largest_cities_full_path():
+    table = ra.peers.feature_table()
+    largest = table["population"].nlargest(100).index
+    n_comp = 0
+    for cid in largest:
+        sim = ra.peers.similar(int(cid), k=10)
+        assert len(sim) == 10 and sim["alike_on"].str.len().gt(0).all()
+        comp = ra.peers.complementary(int(cid), k=10)
+        if len(comp):
+            n_comp += 1
+            assert (comp["gain"] > 0).all() and comp["reason"].str.contains("trade-off").all()
+        else:
+            assert comp.attrs["empty_reason"] and comp.attrs["note"]
+    assert n_comp >= 95  # Tokyo and the others that raised before now get peers
+    tokyo = ra.peers.complementary("Tokyo")
+    assert len(tokyo) > 0

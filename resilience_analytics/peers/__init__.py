@@ -63,6 +63,7 @@ from .complement import (
     CAPACITY_LABELS,
     CITY_CAPACITIES,
     DEFAULT_CAPACITIES,
+    all_complementary,
     capacities,
     complementary,
 )
@@ -96,6 +97,7 @@ __all__ = [
     "FeatureSpace",
     "FeatureSpec",
     "agglomerations",
+    "all_complementary",
     "all_pairs",
     "capacities",
     "complementary",

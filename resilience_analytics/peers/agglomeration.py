@@ -30,6 +30,7 @@ Examples
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .._validate import check_choice
@@ -46,6 +47,7 @@ _URBAN_FILE = ("natural_earth_vectors", "ne_50m_urban_areas.geojson")
 _CACHE: dict = {}
 
 
+@lru_cache(maxsize=1)
 def _urban_polygons():
     """Return the urban-area geometries, or (None, reason)."""
     from .. import datasets
@@ -170,18 +172,26 @@ def agglomerations(table: pd.DataFrame, *, rule: str = "urban_area",
         tree = cKDTree(xyz)
         chord = 2 * np.sin(r / EARTH_RADIUS_KM / 2)
         todo = np.flatnonzero((rep < 0) & ok)
-        near = tree.query_ball_point(xyz[todo], chord)
-        near_of = dict(zip(todo.tolist(), near, strict=True))
-        label = f"within {r:g} km of a larger city"
-        for row in order:  # largest first: a larger neighbour is settled before
-            if rep[row] >= 0 or row not in near_of:
-                continue
-            cand = [c for c in near_of[row] if rank[c] < rank[row]]
+        parent = np.full(n, -1, dtype=np.int64)
+        kq = min(32, n)
+        dd, ii = tree.query(xyz[todo], k=kq, distance_upper_bound=chord)
+        dd, ii = dd.reshape(len(todo), kq), ii.reshape(len(todo), kq)
+        found = ii < n
+        larger = found & (rank[np.where(found, ii, 0)] < rank[todo][:, None])
+        has = larger.any(axis=1)
+        first = np.argmax(larger, axis=1)  # neighbours come nearest first
+        parent[todo[has]] = ii[has, first[has]]
+        # the rare city with kq smaller neighbours all within r: search all of them
+        for row in todo[~has & found[:, -1]]:
+            cand = [c for c in tree.query_ball_point(xyz[row], chord) if rank[c] < rank[row]]
             if cand:
-                d = np.einsum("ij,j->i", xyz[cand], xyz[row])
-                nearest = cand[int(np.argmax(d))]
-                rep[row] = rep[nearest] if rep[nearest] >= 0 else nearest
-                how[row] = label
+                parent[row] = cand[int(np.argmax(xyz[cand] @ xyz[row]))]
+        how[parent >= 0] = f"within {r:g} km of a larger city"
+        # follow parents (always larger, so chains end) to the representative
+        for row in order:
+            if parent[row] >= 0:
+                p_ = parent[row]
+                rep[row] = rep[p_] if rep[p_] >= 0 else p_
     own = rep < 0
     rep[own] = np.flatnonzero(own)
     out = pd.DataFrame({"representative": ids[rep], "how": how,

@@ -9,8 +9,7 @@ City level (where a city has a record)
     ``city_gcom_adaptation``: Global Covenant of Mayors signatory with an adaptation commitment
     (Mayors Adapt or CoM 2030, JRC MyCovenant codebook); ``city_gcom_reporting``: 1 for a
     signatory in good standing, 0 for one "on hold" (suspended, the codebook says, for not
-    complying notably with reporting), missing for non-signatories; ``city_gcom_years``: years
-    since adhesion (0 if none); ``city_exchanges``: recorded city-to-city exchanges taken part
+    complying notably with reporting), missing for non-signatories; ``city_exchanges``: recorded city-to-city exchanges taken part
     in (:func:`resilience_analytics.connections.exchange_participation`); ``city_self_assessment``:
     mean score (0–100) of a Scorecard / City Resilience Index self-assessment, only where the
     caller passes one (no score is invented for a real city).
@@ -34,7 +33,12 @@ from typing import TYPE_CHECKING, Any
 from .._validate import check_choice
 from ..errors import DataNotFoundError, ParameterError
 from ._common import _check_k, _iso3_column, _table, locate
-from .similarity import MISSING, similar
+from .similarity import MISSING, _order, _population, _result_frame, _search
+
+_SIMILAR_OPTIONS = ("features", "weights", "metric", "scaling", "params", "agglomeration",
+                    "agglomeration_km", "within_network", "exclude_network", "country",
+                    "exclude_own_country", "region", "exclude_region", "population_band",
+                    "min_separation_km")
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,7 +59,6 @@ CITY_CAPACITIES = (
     "city_c40",
     "city_gcom_adaptation",
     "city_gcom_reporting",
-    "city_gcom_years",
     "city_exchanges",
     "city_self_assessment",
 )
@@ -68,7 +71,6 @@ CAPACITY_LABELS = {
     "city_c40": "C40 member",
     "city_gcom_adaptation": "Covenant of Mayors adaptation commitment",
     "city_gcom_reporting": "Covenant of Mayors reporting in good standing",
-    "city_gcom_years": "years in the Covenant of Mayors",
     "city_exchanges": "recorded city-to-city exchanges",
     "city_self_assessment": "self-assessment score (0-100)",
     "ndgain_readiness": "national readiness to adapt (ND-GAIN readiness)",
@@ -118,9 +120,6 @@ def _city_level(m: pd.DataFrame, g: pd.DataFrame | None, ex: Mapping[int, set]) 
         out["city_gcom_adaptation"] = gb["adaptation_commitment"].max().astype(float)
         out["city_gcom_reporting"] = gb["signatory_status"].agg(
             lambda s: float((s == "published").any()))
-        first = gb["adhesion_date"].min()
-        ref = g["adhesion_date"].max()  # the data set's latest adhesion: its date of record
-        out["city_gcom_years"] = ((ref - first).dt.days / 365.25).round(1)
     out["city_exchanges"] = pd.Series({int(c): float(len(s)) for c, s in ex.items()},
                                       dtype=float)
     df = pd.DataFrame(out)
@@ -357,26 +356,42 @@ def complementary(
             "compare; pass capacities= with a value for it", "no_capacity_values")
     weak = fp.sort_values(kind="stable").index[:n_weakest].tolist()
     cand = None
-    tried = []
+    tried: list[int] = []
     sopts = dict(similar_options)
-    sim = similar(focal, k=1, table=table, memberships=memberships, missing="empty", **sopts)
-    avail = int(sim.attrs.get("pool", 0))
-    if avail == 0:
-        return nothing(sim.attrs.get("note", "no candidate city is left after the filters"),
-                       "no_candidates")
+    unknown = sorted(set(sopts) - set(_SIMILAR_OPTIONS))
+    if unknown:
+        raise ParameterError(
+            f"unknown option(s) {unknown} for complementary; accepted: {sorted(_SIMILAR_OPTIONS)}"
+        )
+    _, fs, i, d, avail, note = _search(focal, table, memberships, "empty", **sopts)
+    if avail == 0 or not np.isfinite(d).any():
+        return nothing(f"no candidate city is left after the filters for {focal_name}; "
+                       "loosen them", "no_candidates")
+    pop = _population(table)
+    order = _order(fs, d, int(np.isfinite(d).sum()), pop)  # every candidate, nearest first
+    pct_v = pct.to_numpy()
+    fpw = fp[weak].to_numpy()
+    wcol = [pct.columns.get_loc(w) for w in weak]
     for size in (pool, 5 * pool, None):
-        n_pool = avail if size is None else min(size, avail)
+        n_pool = len(order) if size is None else min(size, len(order))
         if tried and n_pool <= tried[-1]:
             continue
         tried.append(n_pool)
-        c = similar(focal, k=n_pool, table=table, memberships=memberships, **sopts)
-        ahead = pct.loc[c.index, weak].sub(fp[weak], axis=1)
-        gain = ahead.clip(lower=0).fillna(0).mean(axis=1)
-        med = float(np.median(c["distance"])) or 1.0
-        c = c.assign(gain=gain, score=gain / (1.0 + c["distance"] / med))
-        c = c[c["gain"] > 0]
-        if not c.empty:
-            cand = c
+        rows = order[:n_pool]
+        ahead_v = pct_v[np.ix_(rows, wcol)] - fpw
+        gain = np.nan_to_num(np.clip(ahead_v, 0, None), nan=0.0).mean(axis=1)
+        med = float(np.median(d[rows])) or 1.0
+        score = gain / (1.0 + d[rows] / med)
+        good = gain > 0
+        if good.any():
+            sel = np.flatnonzero(good)
+            sel = sel[np.lexsort((d[rows][sel], -score[sel]))][:k]
+            idx = rows[sel]
+            cand = _result_frame(table, fs, focal, i, idx, d, fs.contributions(i, idx),
+                                 memberships, city, k)
+            cand["gain"] = gain[sel]
+            cand["score"] = score[sel]
+            ahead = pd.DataFrame(ahead_v[sel], index=cand.index, columns=weak)
             break
     if cand is None:
         return nothing(
@@ -384,7 +399,6 @@ def complementary(
             f"its weakest capacities ({', '.join(CAPACITY_LABELS.get(w, w) for w in weak)}): "
             f"{focal_name} is at or above every candidate there; look at similar peers or "
             "change capacities=", "none_stronger", {"weakest": {w: float(fp[w]) for w in weak}})
-    cand = cand.sort_values(["score", "distance"], ascending=[False, True], kind="stable").head(k)
     stronger, weaker, reasons = [], [], []
     for cid, row in cand.iterrows():
         better = sorted((w for w in weak if ahead.loc[cid, w] > 0),
@@ -404,7 +418,8 @@ def complementary(
             if cols:
                 parts.append(f"stronger ({lv} level): {words(cols)}")
         if worse:
-            parts.append(f"trade-offs, weaker on: {words(worse)}")
+            more = f" and {len(worse) - 3} more (see weaker_on)" if len(worse) > 3 else ""
+            parts.append(f"trade-offs, weaker on: {words(worse[:3])}{more}")
         else:
             parts.append("no trade-off: not weaker on any capacity")
         reasons.append(". ".join(parts))
@@ -483,3 +498,110 @@ def _capacity_table(table, capacities_, directions, self_assessments, membership
     if empty:
         raise ParameterError(f"capacity column(s) {empty} have no value for any city")
     return caps, dirs, level
+
+
+def all_complementary(
+    k: int = 10,
+    *,
+    n_weakest: int = 3,
+    pool: int = 200,
+    table: pd.DataFrame | None = None,
+    memberships: pd.DataFrame | None = None,
+    self_assessments: Mapping[Any, float] | None = None,
+    block_size: int = 2048,
+    **pair_options: Any,
+) -> pd.DataFrame:
+    """Return the top-``k`` complementary peers of every city at once (the fast path).
+
+    The method of :func:`complementary` with the default capacities, vectorised: the ``pool``
+    most similar candidates of every city come from :func:`all_pairs` (same agglomeration
+    rule), gains and scores are computed block by block, and no reasons are written. It does
+    not widen the pool: a city with no stronger candidate among its ``pool`` gets no row here
+    and is listed in ``attrs["none_in_pool"]`` (:func:`complementary` widens the pool for it).
+
+    Parameters
+    ----------
+    k, n_weakest, pool, table, memberships, self_assessments
+        As in :func:`complementary`.
+    block_size : int, default 2048
+        Cities per block.
+    **pair_options
+        Passed to :func:`all_pairs` (features, weights, metric, scaling, params, agglomeration).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table ``city_id, rank, peer_id, distance, gain, score``, best first per city.
+        ``attrs``: ``none_in_pool`` (city_ids without a stronger candidate in the pool),
+        ``no_capacity`` (city_ids without any capacity value), ``pool``.
+
+    Raises
+    ------
+    ParameterError
+        As :func:`all_pairs` and :func:`complementary`.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import resilience_analytics as ra
+    >>> t = pd.DataFrame({"fl_rate": [0.5, 0.5, 0.6, 0.0, 0.0],
+    ...                   "ndgain_readiness": [0.2, 0.8, 0.3, 0.9, 0.1]},
+    ...                  index=pd.Index([1, 2, 3, 4, 5], name="city_id"))
+    >>> none = pd.DataFrame(columns=["city_id", "network"])
+    >>> out = ra.peers.all_complementary(k=1, pool=3, table=t, memberships=none)
+    >>> out.loc[out["city_id"] == 1, "peer_id"].tolist()
+    [2]
+    """
+    import numpy as np
+    import pandas as pd
+
+    from .pairs import all_pairs
+
+    table = _table(table)
+    k = _check_k(k)
+    n_weakest = _check_k(n_weakest, "n_weakest")
+    pool = min(_check_k(pool, "pool"), len(table) - 1)
+    caps, dirs, _ = _capacity_table(table, None, None, self_assessments, memberships)
+    pct = (caps * pd.Series(dirs)).rank(pct=True).to_numpy()
+    pairs = all_pairs(pool, table=table, **pair_options)
+    n = len(table)
+    peer_rows = table.index.get_indexer(pairs["peer_id"].to_numpy()).reshape(n, pool)
+    dist = pairs["distance"].to_numpy().reshape(n, pool)
+    nanfill = np.where(np.isnan(pct), np.inf, pct)
+    weak = np.argsort(nanfill, axis=1, kind="stable")[:, :n_weakest]  # weakest first
+    weak_ok = np.isfinite(np.take_along_axis(nanfill, weak, axis=1))
+    none_cap = ~weak_ok.any(axis=1)
+    ids = table.index.to_numpy()
+    out_c, out_p, out_d, out_g, out_s, out_r = [], [], [], [], [], []
+    empty = []
+    for s in range(0, n, block_size):
+        e = min(s + block_size, n)
+        w = weak[s:e]
+        fpw = np.take_along_axis(pct[s:e], w, axis=1)  # b × nw
+        peers_w = pct[peer_rows[s:e][:, :, None], w[:, None, :]]  # b × pool × nw
+        ahead = np.nan_to_num(np.clip(peers_w - fpw[:, None, :], 0, None), nan=0.0)
+        ahead *= weak_ok[s:e, None, :]
+        gain = ahead.sum(axis=2) / np.maximum(weak_ok[s:e].sum(axis=1), 1)[:, None]
+        med = np.median(dist[s:e], axis=1, keepdims=True)
+        med = np.where(med > 0, med, 1.0)
+        score = gain / (1.0 + dist[s:e] / med)
+        score_sort = np.where(gain > 0, score, -np.inf)
+        order = np.argsort(-score_sort, axis=1, kind="stable")[:, :k]
+        sel_s = np.take_along_axis(score_sort, order, axis=1)
+        valid = np.isfinite(sel_s)
+        rows = np.repeat(np.arange(s, e)[:, None], order.shape[1], axis=1)
+        out_c.append(ids[rows[valid]])
+        out_p.append(ids[np.take_along_axis(peer_rows[s:e], order, axis=1)[valid]])
+        out_d.append(np.take_along_axis(dist[s:e], order, axis=1)[valid])
+        out_g.append(np.take_along_axis(gain, order, axis=1)[valid])
+        out_s.append(sel_s[valid])
+        out_r.append((np.cumsum(valid, axis=1))[valid])
+        empty.append(ids[s:e][~valid.any(axis=1)])
+    out = pd.DataFrame({"city_id": np.concatenate(out_c), "rank": np.concatenate(out_r),
+                        "peer_id": np.concatenate(out_p), "distance": np.concatenate(out_d),
+                        "gain": np.concatenate(out_g), "score": np.concatenate(out_s)})
+    no_cap = set(ids[none_cap].tolist())
+    out.attrs.update(pool=pool, no_capacity=sorted(no_cap),
+                     none_in_pool=sorted(set(np.concatenate(empty).tolist()) - no_cap),
+                     capacities=list(caps.columns))
+    return out

@@ -119,28 +119,35 @@ def _euclidean(x, cand, group, pop, ids, k, block_size, workers):
     xc = np.ascontiguousarray(x[cand])
     uniq, inv = np.unique(xc, axis=0, return_inverse=True)
     inv = inv.ravel()
-    width = k + 1
-    # members of each distinct vector, larger city first (then smaller city_id)
+    # members of each distinct vector (CSR), larger city first (then smaller city_id)
     order = np.lexsort((ids[cand], -pop[cand], inv))
-    sorted_u = inv[order]
-    start = np.r_[0, np.flatnonzero(np.diff(sorted_u)) + 1]
-    pos = np.arange(len(order)) - np.repeat(start, np.diff(np.r_[start, len(order)]))
-    keep = pos < width
-    members = np.full((len(uniq), width), -1, dtype=np.int64)
-    members[sorted_u[keep], pos[keep]] = cand[order[keep]]
-    ku = min(width, len(uniq))
+    members = cand[order]
+    size = np.bincount(inv, minlength=len(uniq))
+    start = np.r_[0, np.cumsum(size)[:-1]]
+    slots = k + 1  # at most one candidate (the own agglomeration's) is dropped
+    ku = min(slots, len(uniq))
     tree = cKDTree(uniq, balanced_tree=False, compact_nodes=False)
     nbr = np.empty((n, k), dtype=np.int64)
     dist = np.empty((n, k), dtype=np.float64)
+    j = np.arange(slots)
     for s in range(0, n, block_size):
         e = min(s + block_size, n)
+        b = e - s
         dd, ii = tree.query(x[s:e], k=ku, workers=workers)
-        dd = dd.reshape(e - s, ku)
-        ii = ii.reshape(e - s, ku)
-        cm = members[ii].reshape(e - s, ku * width)  # candidate rows, in distance order
-        cd = np.repeat(dd, width, axis=1)
-        valid = cm >= 0
-        valid &= group[np.where(valid, cm, 0)] != group[s:e, None]
+        dd, ii = dd.reshape(b, ku), ii.reshape(b, ku)
+        sz = size[ii]
+        cum = np.cumsum(sz, axis=1)
+        off = (np.arange(b) * (n + 1))[:, None]
+        col = np.searchsorted((cum + off).ravel(), (j[None, :] + off).ravel(), side="right")
+        col = col.reshape(b, slots) - (np.arange(b) * ku)[:, None]
+        col = np.minimum(col, ku - 1)
+        u = np.take_along_axis(ii, col, axis=1)
+        within = j[None, :] - (np.take_along_axis(cum, col, axis=1)
+                               - np.take_along_axis(sz, col, axis=1))
+        have = within < size[u]  # fewer candidates than slots (tiny tables)
+        cm = members[np.where(have, start[u] + within, 0)]
+        cd = np.take_along_axis(dd, col, axis=1)
+        valid = have & (group[cm] != group[s:e, None])
         first = np.argsort(~valid, axis=1, kind="stable")[:, :k]
         nbr[s:e] = np.take_along_axis(cm, first, axis=1)
         dist[s:e] = np.take_along_axis(cd, first, axis=1)

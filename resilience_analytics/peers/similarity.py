@@ -246,8 +246,52 @@ def similar(
 
     check_choice("missing", missing, MISSING)
     table = _table(table)
-    focal = locate(city, table)
     k = _check_k(k)
+    focal, fs, i, d, pool, agglo_note = _search(
+        city, table, memberships, missing, features=features, weights=weights, metric=metric,
+        scaling=scaling, params=params, agglomeration=agglomeration,
+        agglomeration_km=agglomeration_km, within_network=within_network,
+        exclude_network=exclude_network, country=country,
+        exclude_own_country=exclude_own_country, region=region, exclude_region=exclude_region,
+        population_band=population_band, min_separation_km=min_separation_km)
+    n_ok = int(np.isfinite(d).sum())
+    if pool == 0 or n_ok == 0:
+        return _empty(table, fs, focal, city, k,
+                      "no candidate city is left after the filters; loosen them")
+    if k > pool:
+        raise ParameterError(
+            f"k={k} is larger than the candidate pool ({pool} cities after filters); "
+            f"ask for k <= {pool}"
+        )
+    if n_ok < k:
+        raise ParameterError(
+            f"only {n_ok} candidates share a non-missing feature with {city!r}; ask for "
+            f"k <= {n_ok}"
+        )
+    idx = _order(fs, d, k, _population(table))
+    out = _result_frame(table, fs, focal, i, idx, d, fs.contributions(i, idx), memberships,
+                        city, k)
+    out.attrs["agglomeration"] = agglo_note
+    out.attrs["pool"] = pool
+    return out
+
+
+def _population(table):
+    import numpy as np
+
+    return (table["population"].to_numpy(dtype=float, na_value=np.nan)
+            if "population" in table.columns else None)
+
+
+def _search(city, table, memberships, missing, *, features=None, weights=None,
+            metric="seuclidean", scaling="robust", params=None, agglomeration="urban_area",
+            agglomeration_km=25.0, within_network=None, exclude_network=None, country=None,
+            exclude_own_country=False, region=None, exclude_region=None, population_band=None,
+            min_separation_km=0.0):
+    """Return (focal, feature space, row, distances (inf outside the pool), pool size, note)."""
+    import numpy as np
+
+    focal = locate(city, table)
     fs = feature_space(table, features, weights, metric, scaling, params)
     agglo, agglo_note = _agglo(table, agglomeration, agglomeration_km)
     i = table.index.get_loc(focal)
@@ -263,31 +307,9 @@ def similar(
         exclude_region=exclude_region, exclude_network=exclude_network, agglo=agglo,
         raise_empty=missing == "raise",
     )
-    pool = int(mask.sum())
     d = fs.distances(i)
     d = np.where(mask & ~np.isnan(d), d, np.inf)
-    n_ok = int(np.isfinite(d).sum())
-    if pool == 0 or n_ok == 0:
-        return _empty(table, fs, focal, city, k,
-                      "no candidate city is left after the filters; loosen them")
-    if k > pool:
-        raise ParameterError(
-            f"k={k} is larger than the candidate pool ({pool} cities after filters); "
-            f"ask for k <= {pool}"
-        )
-    if n_ok < k:
-        raise ParameterError(
-            f"only {n_ok} candidates share a non-missing feature with {city!r}; ask for "
-            f"k <= {n_ok}"
-        )
-    pop = (table["population"].to_numpy(dtype=float, na_value=np.nan)
-           if "population" in table.columns else None)
-    idx = _order(fs, d, k, pop)
-    contrib = fs.contributions(i, idx)
-    out = _result_frame(table, fs, focal, i, idx, d, contrib, memberships, city, k)
-    out.attrs["agglomeration"] = agglo_note
-    out.attrs["pool"] = pool
-    return out
+    return focal, fs, i, d, int(mask.sum()), agglo_note
 
 
 def _empty(table, fs, focal, city, k, note):
