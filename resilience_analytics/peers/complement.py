@@ -9,8 +9,9 @@ City level (where a city has a record)
     ``city_gcom_adaptation``: Global Covenant of Mayors signatory with an adaptation commitment
     (Mayors Adapt or CoM 2030, JRC MyCovenant codebook); ``city_gcom_reporting``: 1 for a
     signatory in good standing, 0 for one "on hold" (suspended, the codebook says, for not
-    complying notably with reporting), missing for non-signatories; ``city_exchanges``: recorded city-to-city exchanges taken part
-    in (:func:`resilience_analytics.connections.exchange_participation`); ``city_self_assessment``:
+    complying notably with reporting), missing for non-signatories; ``city_exchanges``:
+    recorded city-to-city exchanges taken part in
+    (:func:`resilience_analytics.connections.exchange_participation`); ``city_self_assessment``:
     mean score (0–100) of a Scorecard / City Resilience Index self-assessment, only where the
     caller passes one (no score is invented for a real city).
 National level (one value for all cities of a country, labelled "national")
