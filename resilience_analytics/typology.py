@@ -42,7 +42,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._validate import check_choice
+from ._validate import check_choice, check_number
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -136,8 +136,17 @@ def name_type(profile: pd.Series, *, threshold: float = 0.5, n: int = 3) -> str:
     >>> name_type(pd.Series({"earthquake": 0.2, "flood": -0.4}))
     'no dominant hazard'
     """
+    import pandas as pd
+
     from .peers import FEATURE_LABELS
 
+    if not isinstance(profile, pd.Series) or not pd.api.types.is_numeric_dtype(profile.dtype):
+        raise ParameterError(
+            f"profile must be a numeric pandas Series (mean score per hazard), got "
+            f"{type(profile).__name__} {str(getattr(profile, 'dtype', ''))}".rstrip()
+        )
+    n = check_number("n", n, lo=1, integer=True)
+    threshold = check_number("threshold", threshold)
     top = profile[profile >= threshold].sort_values(ascending=False, kind="stable")[:n]
     if top.empty:
         return "no dominant hazard"
