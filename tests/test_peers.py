@@ -504,3 +504,33 @@ def test_the_100_largest_cities_full_path():
     assert n_comp >= 95  # Tokyo and the others that raised before now get peers
     tokyo = ra.peers.complementary("Tokyo")
     assert len(tokyo) > 0
+
+
+# ---------------------------------------------------------------------------- stability
+
+
+def test_stability_jaccard_by_alternative(table):
+    out = ra.peers.stability(1, k=10, table=table, features=FEATURES, memberships=NO_MEMBERSHIPS)
+    assert set(out["group"]) == {"metric", "scaling", "weights", "hazard parameters"}
+    assert out["jaccard"].between(0, 1).all()
+    # Jaccard by hand for one alternative
+    base = set(_similar(table, k=10).index)
+    cos = set(_similar(table, k=10, metric="cosine").index)
+    row = out.set_index("alternative").loc["metric cosine"]
+    assert row["jaccard"] == len(base & cos) / len(base | cos)
+    assert row["shared"] == len(base & cos)
+    # the coastal zone alternatives change the zone parameter
+    assert {"coast zone 50 km", "coast zone 200 km"} <= set(out["alternative"])
+    assert out.attrs["mean_jaccard"] == pytest.approx(out["jaccard"].mean())
+    # an alternative that changes nothing keeps the whole list
+    same = ra.peers.stability(1, k=5, table=table, features=FEATURES, memberships=NO_MEMBERSHIPS,
+                              alternatives=[("weights", "all ×3", {"weights": dict.fromkeys(
+                                  FEATURES, 3.0)})])
+    assert same["jaccard"].tolist() == [1.0]
+    fig = ra.peers.plot_stability(out)
+    assert len(fig.axes[0].patches) == len(out)
+    with pytest.raises(ParameterError, match="alternative 'metric' is not accepted"):
+        ra.peers.stability(1, table=table, features=FEATURES, memberships=NO_MEMBERSHIPS,
+                           alternatives=["metric"])
+    with pytest.raises(ParameterError, match="the table returned by ra.peers.stability"):
+        ra.peers.plot_stability(pd.DataFrame({"x": [1]}))
