@@ -237,7 +237,7 @@ def plot_stability(result: pd.DataFrame, *, ax: Any = None, save: str | None = N
             result.columns):
         raise ParameterError("result must be the table returned by ra.peers.stability")
     if ax is None:
-        fig, ax = plt.subplots(figsize=(7, 0.28 * max(len(result), 4) + 1.2))
+        fig, ax = plt.subplots(figsize=(8.5, 0.28 * max(len(result), 4) + 1.2))
     else:
         fig = ax.figure
     groups = list(dict.fromkeys(result["group"]))
@@ -252,8 +252,8 @@ def plot_stability(result: pd.DataFrame, *, ax: Any = None, save: str | None = N
         ax.axvline(float(result["jaccard"].mean()), color="0.3", ls="--", lw=1)
     from matplotlib.patches import Patch
 
-    ax.legend([Patch(color=colours[g]) for g in groups], groups, loc="lower right",
-              fontsize="small")
+    ax.legend([Patch(color=colours[g]) for g in groups], groups, loc="upper left",
+              bbox_to_anchor=(1.01, 1.0), fontsize="small", frameon=False)
     who = result.attrs.get("focal_name")
     ax.set_title(f"How firm are {who}'s peers?" if who else "How firm is the peer list?")
     fig.tight_layout()
