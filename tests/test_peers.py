@@ -534,3 +534,57 @@ def test_stability_jaccard_by_alternative(table):
                            alternatives=["metric"])
     with pytest.raises(ParameterError, match="the table returned by ra.peers.stability"):
         ra.peers.plot_stability(pd.DataFrame({"x": [1]}))
+
+
+# ---------------------------------------------------------------------------- hazard-v2 names
+
+
+def _contract_table(n=400, seed=5):
+    """Fictional cities with the hazard-v2 contract columns (issue 13), heavy tails and zeros."""
+    rng = np.random.default_rng(seed)
+    quake = rng.random(n) < 0.3
+    storm = rng.random(n) < 0.25
+    t = pd.DataFrame({
+        "eq_rate_pga_0p1g": np.where(quake, rng.lognormal(-3, 1, n), 0.0),
+        "eq_rate_pga_0p2g": np.where(quake, rng.lognormal(-4, 1, n), 0.0),
+        "eq_pga_475yr_g": np.where(quake, rng.lognormal(-1.5, 0.5, n), np.nan),
+        "tc_rate_34kt": np.where(storm, rng.lognormal(-1, 1, n), 0.0),
+        "tc_rate_64kt": np.where(storm, rng.lognormal(-2, 1, n), 0.0),
+        "tc_wind_100yr_kt": np.where(storm, rng.normal(90, 20, n), np.nan),
+        "fl_rate": rng.exponential(0.1, n),
+        "fl_severity_rate": rng.exponential(0.2, n),
+        "ts_rate_per_century": np.where(quake & (rng.random(n) < 0.5), rng.exponential(2, n), 0),
+        "ts_max_height_m": np.where(quake & (rng.random(n) < 0.3), rng.exponential(3, n), np.nan),
+        "vo_nearest_km": rng.uniform(0, 2000, n),
+        "vo_count_100km": rng.poisson(0.3, n),
+        "coast_distance_km": rng.exponential(150, n),
+        "eq_level": pd.Categorical(rng.choice(["very low", "low", "medium", "high"], n),
+                                   categories=["very low", "low", "medium", "high"],
+                                   ordered=True),
+        "population": rng.integers(15_000, 5_000_000, n),
+        "country_iso3": rng.choice(["AAA", "BBB", "CCC"], n),
+    }, index=pd.Index(np.arange(1, n + 1, dtype="int64"), name="city_id"))
+    t["name"] = [f"Example City {i}" for i in t.index]
+    return t
+
+
+def test_contract_columns_are_the_default_features():
+    t = _contract_table()
+    out = ra.peers.similar(1, k=5, table=t, memberships=NO_MEMBERSHIPS)
+    assert out.attrs["features"] == list(ra.peers.DEFAULT_FEATURES)
+    assert out.attrs["notes"] == []
+    np.testing.assert_allclose(out.filter(like="contrib_").sum(axis=1), out["distance"])
+    pairs = ra.peers.all_pairs(k=5, table=t)
+    row = pairs[pairs["city_id"] == 1]
+    np.testing.assert_allclose(row["distance"], out["distance"])
+    # stability offers the 0.2 g and 64 kt rates as hazard-parameter alternatives
+    s = ra.peers.stability(1, k=5, table=t, memberships=NO_MEMBERSHIPS)
+    assert {"shaking rate at 0.2 g", "wind rate at 64 kt"} <= set(s["alternative"])
+    # a level column is an ordered number, usable as a feature
+    lv = ra.peers.similar(1, k=3, table=t, features=["eq_level", "fl_rate"],
+                          memberships=NO_MEMBERSHIPS)
+    assert "contrib_eq_level" in lv.columns
+    types = ra.typology.city_types(table=t, n_range=range(3, 6))
+    assert types.attrs["n_types"] >= 3
+    assert set(types.attrs["features"]) <= {"earthquake", "cyclone", "flood", "tsunami",
+                                            "volcano", "coast"}
