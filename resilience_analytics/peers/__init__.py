@@ -47,17 +47,6 @@ Examples
 
 from __future__ import annotations
 
-from ._common import (
-    _check_k,
-    _is_shared,
-    _table,
-    check_k,
-    default_table,
-    feature_space,
-    feature_table,
-    locate,
-    with_memberships,
-)
 from .agglomeration import agglomerations
 from .complement import (
     CAPACITY_LABELS,
@@ -80,6 +69,17 @@ from .features import label as feature_label
 from .pairs import all_pairs
 from .similarity import feature_matrix, similar
 from .stability import plot_stability, stability
+from .tables import (
+    _check_k,
+    _is_shared,
+    _table,
+    check_k,
+    default_table,
+    feature_space,
+    feature_table,
+    locate,
+    with_memberships,
+)
 
 #: Words used in reasons, by feature (see :data:`FEATURES`).
 FEATURE_LABELS = {f: s.label for f, s in FEATURES.items()}

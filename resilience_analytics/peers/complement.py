@@ -33,8 +33,8 @@ from typing import TYPE_CHECKING, Any
 
 from .._validate import check_choice
 from ..errors import DataNotFoundError, ParameterError
-from ._common import _check_k, _iso3_column, _table, locate
 from .similarity import MISSING, _order, _population, _result_frame, _search
+from .tables import _check_k, _iso3_column, _table, locate
 
 _SIMILAR_OPTIONS = ("features", "weights", "metric", "scaling", "params", "agglomeration",
                     "agglomeration_km", "within_network", "exclude_network", "country",
@@ -43,6 +43,15 @@ _SIMILAR_OPTIONS = ("features", "weights", "metric", "scaling", "params", "agglo
 
 if TYPE_CHECKING:
     import pandas as pd
+
+__all__ = [
+    "CAPACITY_LABELS",
+    "CITY_CAPACITIES",
+    "DEFAULT_CAPACITIES",
+    "all_complementary",
+    "capacities",
+    "complementary",
+]
 
 #: National capacities: column → direction (+1 higher is better, -1 lower is better).
 DEFAULT_CAPACITIES = {

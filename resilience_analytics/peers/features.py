@@ -720,7 +720,16 @@ class FeatureSpace:
         return pd.DataFrame(rows).set_index("feature")
 
     def exposed(self, i: int) -> np.ndarray:
-        """Return, per feature, whether row ``i`` is more exposed than the median city."""
+        """Return, per feature, whether row ``i`` is more exposed than the median city.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> t = pd.DataFrame({"fl_rate": [0.0, 0.1, 1.0]},
+        ...                  index=pd.Index([1, 2, 3], name="city_id"))
+        >>> FeatureSpace.build(t).exposed(2).tolist()
+        [True]
+        """
         import numpy as np
 
         out = np.ones(len(self.features), dtype=bool)

@@ -6,11 +6,14 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ..errors import ParameterError
-from ._common import _check_k, _table, feature_space
 from .similarity import _agglo
+from .tables import _check_k, _table, feature_space
 
 if TYPE_CHECKING:
     import pandas as pd
+
+
+__all__ = ["all_pairs"]
 
 
 def all_pairs(

@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 
 from .._validate import check_choice
 from ..errors import ParameterError
-from ._common import (
+from .agglomeration import RULES, agglomerations
+from .features import label
+from .tables import (
     _check_k,
     _contact_columns,
     _pool_mask,
@@ -15,14 +17,14 @@ from ._common import (
     feature_space,
     locate,
 )
-from .agglomeration import RULES, agglomerations
-from .features import label
 
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
     from .features import FeatureSpace
+
+__all__ = ["feature_matrix", "similar"]
 
 MISSING = ("raise", "empty")
 

@@ -32,8 +32,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParameterError
-from ._common import _table, feature_space
 from .features import FEATURES
+from .tables import _table, feature_space
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -1,4 +1,13 @@
-"""Shared parts of the peer search: the feature table, locating a city, memberships, filters."""
+"""Shared parts of the peer search: the feature table, locating a city, memberships, filters.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from resilience_analytics.peers.tables import locate
+>>> locate("Example City B", pd.DataFrame({"name": ["Example City A", "Example City B"]},
+...                                       index=[1, 2]))
+2
+"""
 
 from __future__ import annotations
 
@@ -19,6 +28,15 @@ from ..errors import (
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
+
+__all__ = [
+    "check_k",
+    "default_table",
+    "feature_space",
+    "feature_table",
+    "locate",
+    "with_memberships",
+]
 
 _CONTINENTS = {
     "africa": "AF",
@@ -47,6 +65,12 @@ def default_table() -> pd.DataFrame:
     ------
     ParameterError
         If the hazards module is not available; pass ``table=`` instead.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> len(ra.peers.default_table())  # doctest: +SKIP
+    34006
     """
     try:
         from .. import hazards
@@ -82,7 +106,28 @@ def _key(obj):
 
 def feature_space(table: pd.DataFrame, features=None, weights=None, metric: str = "seuclidean",
                   scaling: str = "robust", params=None):
-    """Return the :class:`~.features.FeatureSpace`; memoised for the shared default table."""
+    """Return the :class:`~resilience_analytics.peers.features.FeatureSpace` of ``table``.
+
+    Memoised for the shared default table (which nobody can modify); any other table is built
+    afresh (see :meth:`FeatureSpace.build` for the parameters and errors).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+    features, weights, metric, scaling, params
+        As in :meth:`~resilience_analytics.peers.features.FeatureSpace.build`.
+
+    Returns
+    -------
+    FeatureSpace
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> t = pd.DataFrame({"fl_rate": [0.0, 0.1, 1.0]}, index=pd.Index([1, 2, 3], name="city_id"))
+    >>> feature_space(t).features
+    ['fl_rate']
+    """
     from .features import FeatureSpace
 
     def build():
