@@ -7,7 +7,9 @@ City level (where a city has a record)
     Network (a resilience strategy and a Chief Resilience Officer were the programme's
     core; Rockefeller Foundation 2013–2019); ``city_c40``: C40 member;
     ``city_gcom_adaptation``: Global Covenant of Mayors signatory with an adaptation commitment
-    (Mayors Adapt or CoM 2030, JRC MyCovenant codebook); ``city_gcom_reporting``: 1 for a
+    (Mayors Adapt or CoM 2030, JRC MyCovenant codebook; the MyCovenant data cover the EU,
+    EFTA and neighbouring covenants only, so outside the countries with a signatory in the data
+    the Covenant columns are missing, not "no"); ``city_gcom_reporting``: 1 for a
     signatory in good standing, 0 for one "on hold" (suspended, the codebook says, for not
     complying notably with reporting), missing for non-signatories; ``city_exchanges``:
     recorded city-to-city exchanges taken part in
@@ -105,7 +107,7 @@ def _city_level_default() -> pd.DataFrame:
     except DataNotFoundError:
         m = pd.DataFrame(columns=["city_id", "network", "status"])
     try:
-        g = networks.gcom_signatories(linked_only=True)
+        g = networks.gcom_signatories()
     except DataNotFoundError:
         g = None
     try:
@@ -124,7 +126,10 @@ def _city_level(m: pd.DataFrame, g: pd.DataFrame | None, ex: Mapping[int, set]) 
     c40 = set(m.loc[m["network"] == "c40", "city_id"].astype(int))
     out["city_resilience_programme"] = pd.Series(1.0, index=sorted(prog))
     out["city_c40"] = pd.Series(1.0, index=sorted(c40))
+    covered: set[str] = set()
     if g is not None and len(g):
+        covered = set(g["country_iso2"].dropna().astype(str))
+        g = g[g["city_id"].notna()]
         g = g.assign(city_id=g["city_id"].astype(int))
         gb = g.groupby("city_id")
         out["city_gcom_adaptation"] = gb["adaptation_commitment"].max().astype(float)
@@ -134,6 +139,7 @@ def _city_level(m: pd.DataFrame, g: pd.DataFrame | None, ex: Mapping[int, set]) 
                                       dtype=float)
     df = pd.DataFrame(out)
     df.index.name = "city_id"
+    df.attrs["gcom_countries_iso2"] = sorted(covered)
     df.attrs["gcom_reference_date"] = (str(g["adhesion_date"].max().date())
                                        if g is not None and len(g) else "")
     return df
@@ -191,12 +197,27 @@ def capacities(
     table = _table(table)
     lvl = _city_level_default() if city_level is None else city_level
     out = pd.DataFrame(index=table.index)
+    gcom_cover = lvl.attrs.get("gcom_countries_iso2")
+    in_gcom = None
+    if gcom_cover and "country_iso3" in table.columns:
+        from .. import cities
+
+        iso3 = set()
+        for c2 in gcom_cover:
+            try:
+                iso3.add(cities.country_iso3(c2))
+            except Exception:  # noqa: BLE001 - a code the gazetteer does not know: not covered
+                continue
+        in_gcom = table["country_iso3"].isin(iso3).to_numpy(dtype=bool, na_value=False)
     for c in CITY_CAPACITIES:
         if c == "city_self_assessment":
             continue
         if c in lvl.columns:
             s = lvl[c].reindex(table.index)
-            out[c] = s if c == "city_gcom_reporting" else s.fillna(0.0)
+            s = s if c == "city_gcom_reporting" else s.fillna(0.0)
+            if c.startswith("city_gcom") and in_gcom is not None:
+                s = s.where(in_gcom)  # outside the covenants in the data: unknown, not "no"
+            out[c] = s
     sa = pd.Series(np.nan, index=table.index)
     for who, score in (self_assessments or {}).items():
         cid = locate(who, table)
@@ -269,8 +290,8 @@ def complementary(
     """Return peers with the focal city's hazards that are stronger where it is weakest.
 
     Method (stated): take the ``pool`` cities most similar on the hazard features (as
-    :func:`similar`, same options); if none is stronger, widen to 5 × ``pool`` and then to all
-    candidates. Every capacity is expressed as a percentile over all cities with a value
+    :func:`similar`, same options); while fewer than ``k`` of them are stronger, widen to
+    5 × ``pool`` and then to all candidates. Every capacity is expressed as a percentile over all cities with a value
     (ties share the mean rank), oriented so that higher is better; the focal city's *weakest*
     capacities are its ``n_weakest`` lowest percentiles. A candidate's ``gain`` is the mean,
     over those weak capacities, of the percentile points it is ahead (0 where it is not
@@ -386,6 +407,8 @@ def complementary(
         n_pool = len(order) if size is None else min(size, len(order))
         if tried and n_pool <= tried[-1]:
             continue
+        if cand is not None and len(cand) >= k:
+            break
         tried.append(n_pool)
         rows = order[:n_pool]
         ahead_v = pct_v[np.ix_(rows, wcol)] - fpw
@@ -393,7 +416,7 @@ def complementary(
         med = float(np.median(d[rows])) or 1.0
         score = gain / (1.0 + d[rows] / med)
         good = gain > 0
-        if good.any():
+        if good.sum() > (0 if cand is None else len(cand)):
             sel = np.flatnonzero(good)
             sel = sel[np.lexsort((d[rows][sel], -score[sel]))][:k]
             idx = rows[sel]
@@ -402,7 +425,7 @@ def complementary(
             cand["gain"] = gain[sel]
             cand["score"] = score[sel]
             ahead = pd.DataFrame(ahead_v[sel], index=cand.index, columns=weak)
-            break
+            used_pool = n_pool
     if cand is None:
         return nothing(
             f"none of the {tried[-1]} hazard-similar candidates is stronger than {focal_name} on "
@@ -447,7 +470,7 @@ def complementary(
     out.attrs["weakest"] = {c: float(fp[c]) for c in weak}
     out.attrs["directions"] = dirs
     out.attrs["level"] = level
-    out.attrs["pool"] = tried[-1]
+    out.attrs["pool"] = used_pool
     return out
 
 
