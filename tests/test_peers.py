@@ -588,3 +588,24 @@ def test_contract_columns_are_the_default_features():
     assert types.attrs["n_types"] >= 3
     assert set(types.attrs["features"]) <= {"earthquake", "cyclone", "flood", "tsunami",
                                             "volcano", "coast"}
+
+
+def test_fast_path_agrees_with_complementary(table):
+    fast = ra.peers.all_complementary(5, table=table, memberships=NO_MEMBERSHIPS, pool=200,
+                                      features=FEATURES)
+    for cid in (1, 7, 50):
+        one = ra.peers.complementary(cid, k=5, table=table, memberships=NO_MEMBERSHIPS,
+                                     features=FEATURES, pool=200)
+        row = fast[fast["city_id"] == cid]
+        np.testing.assert_allclose(row["gain"].to_numpy(), one["gain"].to_numpy())
+        np.testing.assert_allclose(row["score"].to_numpy(), one["score"].to_numpy())
+
+
+def test_alike_on_names_shared_exposure_then_shared_absence():
+    t = pd.DataFrame({"fl_rate": [2.0, 2.1, 0.0, 0.0, 0.1],
+                      "ts_rate_per_century": [0.0] * 4 + [3.0],
+                      "tc_rate_34kt": [0.0, 0.0, 1.0, 2.0, 0.0]},
+                     index=pd.Index([1, 2, 3, 4, 5], name="city_id"))
+    out = ra.peers.similar(1, k=1, table=t, memberships=NO_MEMBERSHIPS)
+    assert out["alike_on"].iloc[0] == ("large floods per century; both low on tropical-storm "
+                                       "winds (34 kt) per century, tsunamis per century")

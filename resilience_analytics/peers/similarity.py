@@ -108,13 +108,10 @@ def _alike_on(fs: FeatureSpace, i: int, contrib_row: np.ndarray, n: int = 3) -> 
     if len(chosen) < n:
         chosen += [j for j in order if j not in chosen][: n - len(chosen)]
 
-    def word(j: int) -> str:
-        f = feats[j]
-        if exposed[j]:
-            return label(f)
-        return f"{label(f)} (low for both)"
-
-    return ", ".join(word(j) for j in chosen)
+    high = [label(feats[j]) for j in chosen if exposed[j]]
+    low = [label(feats[j]) for j in chosen if not exposed[j]]
+    parts = high + ([f"both low on {', '.join(low)}"] if low else [])
+    return "; ".join(parts)
 
 
 def _order(fs: FeatureSpace, d: np.ndarray, k: int, pop: np.ndarray | None) -> np.ndarray:
