@@ -7,7 +7,8 @@ Method (stated):
    median/IQR).
 2. ``by="hazard"`` (default): one score per hazard (earthquake, cyclone, flood, tsunami,
    volcano, coast): the mean of that hazard's scaled features, clipped to [-``clip``, ``clip``]
-   (default 5) so that a few extreme cities do not pull a type centre of their own; separate
+   (default 2: beyond two IQR above the median city a hazard is "high" whatever its size), so
+   that the long tails of earthquake and cyclone rates do not decide the types alone; separate
    hazard and capacity typologies follow the EU Urban Typologies practice (hazards only here).
    ``by="feature"``: the scaled features themselves.
 3. Clustering: k-means (``n_init=4``, seeded with ``ra.settings.seed``) or Ward agglomerative.
@@ -18,7 +19,7 @@ Method (stated):
 4. Names (:func:`name_type`): a type is named by the hazards on which its mean score is at
    least ``threshold`` (default 0.5 IQR above the median city), strongest first, with a level
    ("high earthquake + tsunami + coastal"); a type with none is "no dominant hazard". Types
-   that would share a name add their strongest hazard (", leaning flood"), then the type
+   that would share a name add the hazard they differ most on (", less flood"), then the type
    number.
 5. Speed: k-means is fitted on a seeded sample of at most ``fit_sample`` cities (default
    5,000) and every city joins the nearest centre; silhouettes use a seeded sample of
@@ -55,7 +56,7 @@ BY = ("hazard", "feature")
 
 
 def hazard_scores(table: pd.DataFrame | None = None, features: Sequence[str] | None = None,
-                  *, clip: float = 5.0) -> pd.DataFrame:
+                  *, clip: float = 2.0) -> pd.DataFrame:
     """Return one score per hazard and city: the mean of its scaled features, clipped.
 
     Parameters
@@ -65,7 +66,7 @@ def hazard_scores(table: pd.DataFrame | None = None, features: Sequence[str] | N
     features : list of str, optional
         Default: :data:`resilience_analytics.peers.DEFAULT_FEATURES`. Features of no known
         hazard form their own column.
-    clip : float, default 5
+    clip : float, default 2
         Scores are clipped to [-clip, clip] (in IQR units).
 
     Returns
@@ -109,7 +110,7 @@ def name_type(profile: pd.Series, *, threshold: float = 0.5, n: int = 3) -> str:
     """Name a type by the hazards on which it stands out.
 
     Each hazard whose mean score is at least ``threshold`` is named, strongest first, with its
-    level: "high" from 2 IQR above the median city, plain from 1, "moderate" below that (the
+    level: "high" from 1.5 IQR above the median city, plain from 1, "moderate" below that (the
     coast is "coastal" at any level). A type with none is "no dominant hazard".
 
     Parameters
@@ -129,7 +130,7 @@ def name_type(profile: pd.Series, *, threshold: float = 0.5, n: int = 3) -> str:
     --------
     >>> import pandas as pd
     >>> from resilience_analytics.typology import name_type
-    >>> name_type(pd.Series({"earthquake": 2.6, "tsunami": 1.2, "coast": 0.6, "flood": 0.1}))
+    >>> name_type(pd.Series({"earthquake": 1.9, "tsunami": 1.2, "coast": 0.6, "flood": 0.1}))
     'high earthquake + tsunami + coastal'
     >>> name_type(pd.Series({"cyclone": 0.7, "flood": -0.4}))
     'moderate cyclone'
@@ -155,7 +156,7 @@ def name_type(profile: pd.Series, *, threshold: float = 0.5, n: int = 3) -> str:
         if h == "coast":
             return "coastal"
         w = FEATURE_LABELS.get(h, h)
-        return f"high {w}" if v >= 2 else (w if v >= 1 else f"moderate {w}")
+        return f"high {w}" if v >= 1.5 else (w if v >= 1 else f"moderate {w}")
 
     return " + ".join(word(h, v) for h, v in top.items())
 
@@ -311,10 +312,13 @@ def city_types(
     profiles = z.groupby(lab).mean()
     names = {t: name_type(profiles.loc[t], threshold=threshold) for t in profiles.index}
     counts = pd.Series(names).value_counts()
-    for t in sorted(names):  # tell apart types with the same name by their strongest hazard
-        if counts[names[t]] > 1:
-            h = profiles.loc[t].idxmax()
-            names[t] = f"{names[t]}, leaning {'coastal' if h == 'coast' else h}"
+    base = dict(names)
+    for t in sorted(names):  # tell apart same-named types by the hazard they differ most on
+        if counts[base[t]] > 1:
+            same = [u for u in names if base[u] == base[t]]
+            dev = profiles.loc[t] - profiles.loc[same].mean()
+            h = dev.abs().idxmax()
+            names[t] = f"{base[t]}, {'more' if dev[h] > 0 else 'less'} {h}"
     counts = pd.Series(names).value_counts()
     for t in sorted(names):
         if counts[names[t]] > 1:
