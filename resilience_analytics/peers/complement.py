@@ -565,8 +565,11 @@ def all_complementary(
     -------
     pandas.DataFrame
         Long table ``city_id, rank, peer_id, distance, gain, score``, best first per city.
-        ``attrs``: ``none_in_pool`` (city_ids without a stronger candidate in the pool),
-        ``no_capacity`` (city_ids without any capacity value), ``pool``.
+        ``attrs``: ``none_in_pool`` (city_ids without a stronger candidate in the pool), split
+        into ``wider_pool`` (a stronger candidate exists beyond the pool: :func:`complementary`
+        widens the pool and finds it) and ``none_stronger`` (no candidate anywhere is
+        stronger: :func:`complementary` returns an explained empty table); ``no_capacity``
+        (city_ids without any capacity value); ``pool``.
 
     Raises
     ------
@@ -634,7 +637,30 @@ def all_complementary(
                         "peer_id": np.concatenate(out_p), "distance": np.concatenate(out_d),
                         "gain": np.concatenate(out_g), "score": np.concatenate(out_s)})
     no_cap = set(ids[none_cap].tolist())
-    out.attrs.update(pool=pool, no_capacity=sorted(no_cap),
-                     none_in_pool=sorted(set(np.concatenate(empty).tolist()) - no_cap),
+    in_pool_none = sorted(set(np.concatenate(empty).tolist()) - no_cap)
+    # beyond the pool: is any candidate (anywhere) stronger? (complementary widens to all)
+    from .similarity import _agglo
+
+    agglo, _ = _agglo(table, pair_options.get("agglomeration", "urban_area"),
+                      pair_options.get("agglomeration_km", 25.0))
+    if agglo is None:
+        grp, cand_rows = np.arange(n), np.arange(n)
+    else:
+        grp = table.index.get_indexer(agglo["representative"].to_numpy())
+        cand_rows = np.flatnonzero(agglo["is_representative"].to_numpy(dtype=bool))
+    pc = pct[cand_rows]
+    wider, nobody = [], []
+    pos = table.index.get_indexer(in_pool_none)
+    for s in range(0, len(pos), 64):
+        r = pos[s:s + 64]
+        w = weak[r]
+        ahead = pc[:, w] - np.take_along_axis(pct[r], w, axis=1)[None, :, :]  # R × b × nw
+        ahead = np.nan_to_num(ahead, nan=0.0) * weak_ok[r][None, :, :]
+        stronger = (ahead > 0).any(axis=2) & (grp[cand_rows][:, None] != grp[r][None, :])
+        has = stronger.any(axis=0)
+        wider += ids[r[has]].tolist()
+        nobody += ids[r[~has]].tolist()
+    out.attrs.update(pool=pool, no_capacity=sorted(no_cap), none_in_pool=in_pool_none,
+                     wider_pool=sorted(wider), none_stronger=sorted(nobody),
                      capacities=list(caps.columns))
     return out
