@@ -290,14 +290,14 @@ def complementary(
     """Return peers with the focal city's hazards that are stronger where it is weakest.
 
     Method (stated): take the ``pool`` cities most similar on the hazard features (as
-    :func:`similar`, same options); while fewer than ``k`` of them are stronger, widen to
-    5 × ``pool`` and then to all candidates. Every capacity is expressed as a percentile over
-    all cities with a value (ties share the mean rank), oriented so that higher is better;
-    the focal city's *weakest* capacities are its ``n_weakest`` lowest percentiles. A
-    candidate's ``gain`` is the mean, over those weak capacities, of the percentile points it is ahead (0 where it is not
-    ahead); ``score = gain / (1 + distance / median pool distance)``. Candidates with no gain
-    are dropped. ``weaker_on`` lists every capacity (weak or not) on which the peer is behind
-    the focal city by more than ``min_gap`` (percentile share): the trade-offs.
+    :func:`similar`, same options); while fewer than ``k`` of them are stronger, widen to 5 ×
+    ``pool`` and then to all candidates. Every capacity is expressed as a percentile over all cities
+    with a value (ties share the mean rank), oriented so that higher is better; the focal city's
+    *weakest* capacities are its ``n_weakest`` lowest percentiles. A candidate's ``gain`` is the
+    mean, over those weak capacities, of the percentile points it is ahead (0 where it is not
+    ahead); ``score = gain / (1 + distance / median pool distance)``. Candidates with no gain are
+    dropped. ``weaker_on`` lists every capacity (weak or not) on which the peer is behind the focal
+    city by more than ``min_gap`` (percentile share): the trade-offs.
 
     Parameters
     ----------
