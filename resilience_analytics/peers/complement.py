@@ -161,7 +161,8 @@ def capacities(
         (:data:`DEFAULT_CAPACITIES`) are taken from it where present.
     self_assessments : dict, optional
         City (name or ``city_id``) → self-assessment score in [0, 100] (e.g. the mean of
-        ``ra.assessment.profile(a)["score_pct"]``) or an ``ra.assessment.Assessment``.
+        ``ra.assessment.profile(a)["score_pct"]``; peers sits below assessment in the layers, so
+        it takes the number, not the Assessment).
     national : bool, default True
         Include the national columns.
     city_level : pandas.DataFrame, optional
@@ -221,14 +222,10 @@ def capacities(
     sa = pd.Series(np.nan, index=table.index)
     for who, score in (self_assessments or {}).items():
         cid = locate(who, table)
-        if hasattr(score, "scores") and hasattr(score, "level"):
-            from .. import assessment
-
-            score = float(assessment.profile(score)["score_pct"].mean())
         if isinstance(score, bool) or not isinstance(score, int | float) or not 0 <= score <= 100:
             raise ParameterError(
-                f"self_assessments[{who!r}] = {score!r}: give a score in [0, 100] or an "
-                "Assessment"
+                f"self_assessments[{who!r}] = {score!r}: give a score in [0, 100] (e.g. the mean "
+                "of ra.assessment.profile(a)['score_pct'])"
             )
         sa.loc[cid] = float(score)
     if sa.notna().any():
