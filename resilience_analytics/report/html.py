@@ -37,7 +37,7 @@ _SHOW = "ra-show-input"
 
 
 def notebook_title(nb) -> str:
-    """Return the first level-1 heading (a line starting with ``#`` and a space) of the markdown cells.
+    """Return the first level-1 heading (``# Title``) of a notebook's markdown cells, or "".
 
     Examples
     --------
