@@ -397,13 +397,15 @@ def _add_basemap(m: Any, admin1: list[str] | tuple[str, ...] = ()) -> None:
         return
     DataLayer = _data_layer_class()
     DataLayer(_outline_items(), name="Countries", control=False).add_to(m)
-    DataLayer(_coast_items(), name="Coastline", control=False).add_to(m)
     codes = tuple(sorted({str(c).upper() for c in admin1 if not _is_missing(c)}))
-    if codes:
-        items = _admin1_items(codes)
-        if items:
-            DataLayer(items, name="States and provinces", control=False,
-                      min_zoom=ADMIN1_MIN_ZOOM).add_to(m)
+    items = _admin1_items(codes) if codes else []
+    # Zoomed in, the mapped countries are drawn from their finer admin-1 polygons (land
+    # fill, 0.02°), and the coarse 0.1° coastline steps aside.
+    DataLayer(_coast_items(), name="Coastline", control=False,
+              max_zoom=ADMIN1_MIN_ZOOM if items else None).add_to(m)
+    if items:
+        DataLayer(items, name="States and provinces", control=False,
+                  min_zoom=ADMIN1_MIN_ZOOM).add_to(m)
 
 
 def _geo_items(geoms: Any, ndigits: int, **style: Any) -> list[dict]:
@@ -481,7 +483,7 @@ def _admin1_items(codes: tuple[str, ...]) -> list[dict]:
     a1 = datasets.read(_NE, "ne_10m_admin_1_states_provinces.gpkg", layer="a1full",
                        columns=["name", "adm0_a3"], where=f"adm0_a3 IN ({listed})")
     geoms = a1.geometry.make_valid().simplify(BASEMAP_TOLERANCE_DEG["admin1"])
-    return _geo_items(geoms[~geoms.is_empty], 3, s="#9a9a9a", w=0.6, o=0.0)
+    return _geo_items(geoms[~geoms.is_empty], 3, c="#f4f4f2", s="#a0a0a0", w=0.6, o=1.0)
 
 
 def _fit(m: Any, points: list[tuple[float, float]]) -> None:
@@ -613,27 +615,32 @@ def _data_layer_class():
                 }
                 return group;
             })();
-            {% if this.min_zoom %}
-            (function (map, group, z) {  // drawn only from zoom level z on
+            {% if this.min_zoom is not none or this.max_zoom is not none %}
+            (function (map, group, lo, hi) {  // drawn only for zoom levels lo <= z < hi
                 var sync = function () {
-                    if (map.getZoom() >= z) { map.addLayer(group); }
-                    else { map.removeLayer(group); }
+                    var z = map.getZoom();
+                    if ((lo === null || z >= lo) && (hi === null || z < hi)) {
+                        map.addLayer(group);
+                    } else { map.removeLayer(group); }
                 };
                 map.on("zoomend", sync);
                 sync();
-            })({{ this._parent.get_name() }}, {{ this.get_name() }}, {{ this.min_zoom|tojson }});
+            })({{ this._parent.get_name() }}, {{ this.get_name() }},
+               {{ this.min_zoom|tojson }}, {{ this.max_zoom|tojson }});
             {% endif %}
             {% endmacro %}
             """
         )
 
         def __init__(self, items: list[dict], name: str, show: bool = True,
-                     control: bool = True, min_zoom: int | None = None):
+                     control: bool = True, min_zoom: int | None = None,
+                     max_zoom: int | None = None):
             super().__init__(name=name, overlay=True, control=control,
-                             show=show and min_zoom is None)
+                             show=show and min_zoom is None and max_zoom is None)
             self._name = "DataLayer"
             self.items = items
             self.min_zoom = min_zoom
+            self.max_zoom = max_zoom
 
         def render(self, **kwargs):
             from folium.elements import ElementAddToElement

@@ -60,7 +60,8 @@ def test_basemap_is_small_and_admin1_appears_on_zoom():
     peers = pd.DataFrame({"name": ["Fictional Town"], "latitude": [50.4], "longitude": [30.5],
                           "country_iso3": ["UKR"]})
     html = ra.maps.map_html(ra.maps.peer_map(focal, peers))
-    assert f"{ra.maps.ADMIN1_MIN_ZOOM})" in html and 'map.on("zoomend"' in html
+    z = ra.maps.ADMIN1_MIN_ZOOM
+    assert f"{z}, null);" in html and f"null, {z});" in html and 'map.on("zoomend"' in html
     layers = [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
     admin1 = layers[2]
     assert 12 + 24 <= len(admin1) <= 12 + 27 + 5  # Dutch provinces + Ukrainian oblasts

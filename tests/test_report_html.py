@@ -69,14 +69,19 @@ def test_the_scanner_finds_remote_references():
 def fictional_report(folder: Path) -> Path:
     """An executed-looking notebook with parameters, code, a figure, a map and a table."""
     import base64
+    import io
 
-    png = base64.b64encode(
-        bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-                      "1f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082")
-    ).decode()
-    cities = pd.DataFrame({"name": ["Example City <b>"], "latitude": [52.0],
-                           "longitude": [4.3], "population": [500_000]})
-    map_page = ra.maps.map_html(ra.maps.city_map(cities))
+    row = pd.Series({"name": "Example City", "eq_level": "medium", "eq_pga_475yr_g": 0.12,
+                     "eq_pga_2475yr_g": 0.3, "tc_level": "low", "tc_wind_100yr_kt": 60.0,
+                     "tc_wind_max_kt": 70.0, "tc_storms_34kt": 12, "fl_level": "high",
+                     "fl_rate": 0.2})
+    buf = io.BytesIO()
+    ra.figures.hazard_card(row).savefig(buf, format="png", dpi=80)
+    png = base64.b64encode(buf.getvalue()).decode()
+    focal = {"name": "Example City <b>", "latitude": 52.0, "longitude": 4.3}
+    peers = pd.DataFrame({"name": ["Fictional Port"], "latitude": [51.0], "longitude": [3.0],
+                          "rank": [1]})
+    map_page = ra.maps.peer_map(focal, peers)._repr_html_()  # as a notebook stores it
     cells = [
         new_markdown_cell("# 99 · Example report\n\nA fictional page; math $x^2$ stays text."),
         new_code_cell('city = "Example City"\nk = 5', metadata={"tags": ["parameters"]}),
