@@ -167,8 +167,9 @@ def _footer(notes: list[str]) -> str:
                 "the data sets used here.</p></footer>")
     items = "".join(f"<li>{e(n)}</li>" for n in notes)
     return ('<footer class="ra-licences" style="margin:2rem 0;padding:1rem;border-top:1px '
-            'solid #ccc;font:0.85em/1.4 system-ui,sans-serif"><p><b>Data licences.</b> Numbers on this page come '
-            "from data sets whose licence restricts their use:</p><ul>" + items
+            'solid #ccc;font:0.85em/1.4 system-ui,sans-serif"><p><b>Data licences.</b> '
+            "Numbers on this page come from data sets whose licence restricts their use:"
+            "</p><ul>" + items
             + "</ul></footer>")
 
 
