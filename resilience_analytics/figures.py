@@ -924,8 +924,11 @@ def _card_rows(row: Any) -> list[tuple[str, str, str, list[str]]]:
 
     out = []
     pga475, pga2475 = _num(row, "eq_pga_475yr_g"), _num(row, "eq_pga_2475yr_g")
-    eq = (f"PGA {pga475:.2f} g at the 475-year return period (10 % in 50 yr), "
-          f"{pga2475:.2f} g at 2,475 years" if math.isfinite(pga475) else "no PGA estimate")
+    def g(v: float) -> str:
+        return f"{v:.2f} g" if v >= 0.005 else "below 0.01 g"
+
+    eq = (f"PGA {g(pga475)} at the 475-year return period (10 % in 50 yr), "
+          f"{g(pga2475)} at 2,475 years" if math.isfinite(pga475) else "no PGA estimate")
     out.append(("Earthquake", level("eq_level"), eq,
                 ["eq_level", "eq_pga_475yr_g", "eq_pga_2475yr_g"]))
     w100, wmax, n34 = (_num(row, c) for c in ("tc_wind_100yr_kt", "tc_wind_max_kt",
@@ -951,7 +954,7 @@ def _card_rows(row: Any) -> list[tuple[str, str, str, list[str]]]:
     if "ts_level" in row.index:
         h, per100 = _num(row, "ts_max_height_m"), _num(row, "ts_rate_per_century")
         parts = []
-        if math.isfinite(per100):
+        if math.isfinite(per100) and per100 > 0:
             parts.append(f"{per100:.1f} tsunamis per century observed near the city")
         if math.isfinite(h):
             parts.append(f"highest water {h:.1f} m")

@@ -2,7 +2,7 @@
 
 Every text that comes from a notebook, a parameter or a city name is escaped. The pages
 are for readers: code is hidden (nbconvert's ``exclude_input``, as ``--no-input``), the
-parameters cell is shown once (the one papermill injected, else the notebook's own), and
+parameters cell is shown once (the notebook's own, with the values papermill injected), and
 no script, style or image is loaded from another server (nbconvert's lab template links
 require.js, MathJax and mermaid from CDNs: those blocks are emptied, so the pages work
 offline; LaTeX in markdown shows as source). A footer lists the licence restrictions of
@@ -55,22 +55,48 @@ def notebook_title(nb) -> str:
     return ""
 
 
-def reader_notebook(nb):
-    """Return a copy of a notebook prepared for readers: parameters shown once, code hidden.
+def _merge_parameters(defaults: str, injected: str) -> str:
+    """Write the injected values into the parameters cell's own lines (comments kept)."""
+    values = {}
+    for line in injected.splitlines():
+        m = re.match(r"^([A-Za-z_]\w*)\s*=\s*(.*)$", line)
+        if m:
+            values[m.group(1)] = m.group(2).strip()
+    out, used = [], set()
+    for line in defaults.splitlines():
+        m = re.match(r"^([A-Za-z_]\w*)(\s*:\s*[^=]+?)?\s*=\s*(.*)$", line)
+        if m and m.group(1) in values:
+            name = m.group(1)
+            comment = ""
+            if "  # " in m.group(3):
+                comment = "  # " + m.group(3).split("  # ", 1)[1]
+            out.append(f"{name}{m.group(2) or ''} = {values[name]}{comment}")
+            used.add(name)
+        else:
+            out.append(line)
+    extra = [f"{k} = {v}" for k, v in values.items() if k not in used]
+    return "\n".join(out + extra)
 
-    The parameters cell papermill injected (tag ``injected-parameters``) replaces the
-    notebook's own ``parameters`` cell; that one cell keeps its source visible (tagged
-    ``ra-show-input``); every other code cell shows only its outputs.
+
+def reader_notebook(nb):
+    r"""Return a copy of a notebook prepared for readers: parameters shown once, code hidden.
+
+    The values papermill injected (cell tagged ``injected-parameters``) are written into
+    the notebook's own ``parameters`` cell, which stays visible (tagged ``ra-show-input``)
+    while the injected cell goes; every other code cell shows only its outputs, and a
+    heading whose section then shows nothing (e.g. "Imports") is dropped.
 
     Examples
     --------
-    >>> from nbformat.v4 import new_code_cell, new_notebook
+    >>> from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
     >>> from resilience_analytics.report.html import reader_notebook
-    >>> nb = new_notebook(cells=[new_code_cell("k = 5", metadata={"tags": ["parameters"]}),
+    >>> nb = new_notebook(cells=[
+    ...     new_code_cell("k = 5  # peers listed\nn = 1", metadata={"tags": ["parameters"]}),
     ...     new_code_cell("k = 7", metadata={"tags": ["injected-parameters"]}),
-    ...     new_code_cell("print(k)")])
+    ...     new_markdown_cell("## Imports"), new_code_cell("import math"),
+    ...     new_markdown_cell("A finding.")])
     >>> [(c.source, c.metadata.get("tags")) for c in reader_notebook(nb).cells]
-    [('k = 7', ['injected-parameters', 'ra-show-input']), ('print(k)', None)]
+    [('k = 7  # peers listed\nn = 1', ['parameters', 'ra-show-input']), ('A finding.', None)]
     """
     import copy
 
@@ -79,18 +105,32 @@ def reader_notebook(nb):
     def tags(cell) -> list:
         return list(cell.get("metadata", {}).get("tags", []))
 
-    injected = any("injected-parameters" in tags(c) for c in nb.cells)
-    keep = "injected-parameters" if injected else "parameters"
-    cells = []
-    for cell in nb.cells:
-        t = tags(cell)
-        if injected and "parameters" in t:
-            continue  # the defaults, superseded by the injected values
-        if cell.cell_type == "code" and keep in t and not any(
-                _SHOW in tags(c) for c in cells):
-            cell.metadata["tags"] = [*t, _SHOW]
-        cells.append(cell)
-    nb.cells = cells
+    injected = [c for c in nb.cells if "injected-parameters" in tags(c)]
+    own = [c for c in nb.cells if "parameters" in tags(c) and c.cell_type == "code"]
+    shown = own[0] if own else (injected[0] if injected else None)
+    if own and injected:
+        shown.source = _merge_parameters(own[0].source, injected[-1].source)
+    if shown is not None:
+        shown.metadata["tags"] = [*tags(shown), _SHOW]
+    cells = [c for c in nb.cells if c is shown or not (
+        "injected-parameters" in tags(c) or "parameters" in tags(c))]
+
+    def visible(cell) -> bool:
+        return cell.cell_type != "code" or bool(cell.get("outputs")) or cell is shown
+
+    out = []
+    for i, cell in enumerate(cells):
+        if cell.cell_type == "code" and not visible(cell):
+            continue  # no source shown, no output: nothing to show
+        if cell.cell_type == "markdown" and cell.source.lstrip().startswith("#") and \
+                "\n" not in cell.source.strip():
+            rest = cells[i + 1:]
+            nxt = next((j for j, c in enumerate(rest) if c.cell_type == "markdown"), len(rest))
+            section = rest[:nxt]
+            if section and not any(visible(c) for c in section):
+                continue  # a heading over nothing visible
+        out.append(cell)
+    nb.cells = out
     return nb
 
 
