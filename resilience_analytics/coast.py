@@ -369,7 +369,7 @@ def coastal(lat: Any, lon: Any, coastal_km: float = DEFAULT_COASTAL_KM,
     >>> coast.coastal([0.0], [0.0], coastal_km=0)
     Traceback (most recent call last):
     ...
-    resilience_analytics.errors.ParameterError: coastal_km must be > 0, got 0
+    resilience_analytics.errors.ParameterError: coastal_km must be a finite number > 0, got 0
     """
     import numpy as np
     import pandas as pd
