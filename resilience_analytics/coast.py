@@ -107,13 +107,7 @@ def _check_points(lat: Any, lon: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _read_layer(filename: str):
-    import pyogrio
-
-    path = datasets.get_path(DATASET, filename)
-    try:
-        return pyogrio.read_dataframe(path)
-    except Exception as exc:  # pyogrio raises its own DataSourceError family
-        raise DataFileError(f"{path} (data set {DATASET!r}) could not be read: {exc}") from exc
+    return datasets.read(DATASET, filename)
 
 
 def _derived(stem: str, filename: str, build) -> np.ndarray:
