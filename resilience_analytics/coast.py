@@ -160,7 +160,9 @@ def _ocean_parts():
         import shapely
 
         g = _read_layer(_OCEAN)
-        parts = shapely.get_parts(shapely.make_valid(g.geometry.to_numpy()))
+        # used only for point-in-polygon tests, which do not need a make_valid pass (slow on
+        # this 444,000-vertex polygon)
+        parts = shapely.get_parts(g.geometry.to_numpy())
         parts = parts[shapely.area(parts) > 0]
         for p in parts:
             shapely.prepare(p)
@@ -279,12 +281,11 @@ def _urban_coast_km() -> np.ndarray:
         chord, _ = _coast_tree().query(_unit(xy[:, 1], xy[:, 0]), k=1)
         d = np.full(n, np.inf)
         np.minimum.at(d, owner, _arc(chord))
-        # polygons crossing the coastline or lying in the ocean polygon touch the sea
+        # polygons crossing the coastline touch the sea (their boundary vertices are then
+        # within 0.5 km anyway; this makes it exactly 0)
         lines = _read_layer(_COASTLINE).geometry.to_numpy()
         hit = shapely.STRtree(lines).query(geoms, predicate="intersects")[0]
         d[np.unique(hit)] = 0.0
-        for part in _ocean_parts():
-            d[shapely.intersects(part, geoms)] = 0.0
         return d
 
     return _derived("ne50m_urban_coast_km", _URBAN, build)
