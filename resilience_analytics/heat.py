@@ -265,7 +265,8 @@ def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
     -------
     pandas.DataFrame
         Indexed by ``city_id``: ``heat_warming_c_per_decade``,
-        ``heat_warming_se_c_per_decade``, ``heat_summer_anomaly_c``, ``heat_berkeley_city``.
+        ``heat_warming_se_c_per_decade``, ``heat_summer_anomaly_c``, ``heat_berkeley_city``,
+        ``latitude``, ``longitude`` (the gazetteer city's).
         ``attrs["licence"]`` holds the non-commercial flag; ``attrs["unmatched"]`` the
         Berkeley cities with no gazetteer match.
 
@@ -290,6 +291,11 @@ def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
     cols = ["heat_warming_c_per_decade", "heat_warming_se_c_per_decade",
             "heat_summer_anomaly_c", "heat_berkeley_city"]
     table = table[cols]
+    from . import cities
+
+    g = cities.load_cities()
+    table["latitude"] = g["latitude"].reindex(table.index).to_numpy(float)
+    table["longitude"] = g["longitude"].reindex(table.index).to_numpy(float)
     table["heat_berkeley_city"] = table["heat_berkeley_city"].astype("string")
     if city_ids is not None:
         idx = pd.Index(np.asarray(city_ids), name="city_id")

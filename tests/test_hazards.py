@@ -58,7 +58,7 @@ def test_table_covers_gazetteer_with_contract_columns(table):
 
 def test_exposure_columns_document_every_column():
     cols = hazards.exposure_columns()
-    assert list(cols.columns) == ["column", "hazard", "unit", "definition"]
+    assert list(cols.columns) == ["column", "hazard", "unit", "definition", "licence"]
     assert cols["column"].is_unique
     assert set(cols["hazard"]) <= set(hazards.HAZARDS)
     assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
@@ -76,8 +76,13 @@ def test_invariants(table):
     assert (table.loc[~no_tc, "tc_max_wind_kt"] > 0).all()
     assert (table["fl_severity_weighted"] >= table["fl_count"]).all()
     assert (table["vo_count_100km"] > 0).eq(table["vo_nearest_km"] <= 100).all()
-    assert table["coastal"].eq(table["coast_distance_km"] <= 25).all()
-    assert (table.loc[~table["coastal"], "ts_count"] == 0).all()
+    basis = table["coast_urban_area_km"].fillna(table["coast_distance_km"])
+    assert table["coastal"].eq(basis <= 10).all()
+    assert (table["coast_urban_area_km"].dropna() <= table.loc[
+        table["coast_urban_area_km"].notna(), "coast_distance_km"]).all()
+    assert (table.loc[~table["coastal"], "ts_events_observed"] == 0).all()
+    assert table.loc[~table["coastal"], "slr_trend_mm_yr"].isna().all()
+    assert (table["slr_station_km"].dropna() <= 100).all()
     assert set(table["koppen_group"].dropna()) <= set("ABCDE")
     assert table["koppen_class"].notna().mean() > 0.99
 
@@ -116,7 +121,6 @@ def test_seismicity_high_and_near_zero(table):
 def test_historical_earthquake_deaths(table):
     assert row(table, "Lisbon")["eq_deaths_ncei"] > 10000  # 1755
     assert row(table, "Istanbul")["eq_deaths_ncei"] > 10000  # e.g. 1999 Izmit
-    assert row(table, "Lisbon")["ts_count"] >= 1  # the 1755 tsunami source is offshore
     assert row(table, "Tokyo")["eq_deaths_ncei"] > 100000  # 1923 Kanto
     assert row(table, "Amsterdam")["eq_deaths_ncei"] == 0
 
@@ -146,6 +150,8 @@ def test_coast_hague_rotterdam_coastal_without_cyclones(table):
         r = row(table, city)
         assert bool(r["coastal"]) and r["tc_storms_any"] == 0, city
     assert row(table, "The Hague")["coast_distance_km"] < 8
+    baku = row(table, "Baku")  # the Caspian is sea in Natural Earth (was 698 km in the land mask)
+    assert baku["coastal"] and baku["coast_distance_km"] < 5
     madrid = row(table, "Madrid")
     assert not madrid["coastal"] and madrid["coast_distance_km"] > 250
     assert row(table, "Kyiv")["coast_distance_km"] > 300
@@ -155,8 +161,22 @@ def test_coast_hague_rotterdam_coastal_without_cyclones(table):
 def test_tsunami_sendai_2011(table):
     r = table.loc[2111149]  # Sendai, Miyagi (GeoNames 2111149)
     assert r["name"] == "Sendai"
-    assert r["ts_count"] >= 1 and r["ts_max_water_height_m"] >= 39  # Tohoku 39.26 m
-    assert row(table, "Madrid")["ts_count"] == 0
+    assert r["ts_events_observed"] >= 1 and r["ts_max_height_m"] >= 10  # Tohoku 2011
+    assert r["ts_level"] == "high"
+    assert row(table, "Madrid")["ts_events_observed"] == 0
+    for city in ("Chennai", "Galle"):  # far field: 2004 Sumatra, source > 1,000 km away
+        assert row(table, city)["ts_events_observed"] >= 1, city
+    # Anchorage never gets Valdez's 1964 run-up (190 km away)
+    assert not row(table, "Anchorage")["ts_max_height_m"] >= 30
+
+
+@pytest.mark.data
+def test_heat_only_for_berkeley_cities(table):
+    assert table["heat_warming_c_per_decade"].notna().sum() == 100
+    assert row(table, "Moscow")["heat_warming_c_per_decade"] > 0
+    assert np.isnan(row(table, "The Hague")["heat_warming_c_per_decade"])
+    cols = hazards.exposure_columns().set_index("column")
+    assert cols.loc["heat_summer_anomaly_c", "licence"].lower().count("non-commercial") == 1
 
 
 @pytest.mark.data
