@@ -25,6 +25,7 @@ _SUBMODULES = (
     "catalogs",
     "cities",
     "cli",
+    "coast",
     "composite",
     "coverage",
     "connections",
@@ -35,6 +36,7 @@ _SUBMODULES = (
     "explain",
     "figures",
     "hazards",
+    "heat",
     "manifest",
     "maps",
     "matching",
@@ -42,8 +44,11 @@ _SUBMODULES = (
     "obtain",
     "peers",
     "report",
+    "sealevel",
     "settings",
+    "tsunami",
     "typology",
+    "validation",
 )
 
 __all__ = ["__version__", *_SUBMODULES]
