@@ -1107,7 +1107,8 @@ def tsunami_runups() -> pd.DataFrame:
     --------
     >>> import resilience_analytics as ra
     >>> ru = ra.catalogs.tsunami_runups()  # doctest: +SKIP
-    >>> int(ru.loc[ru["event_id"] == 2439, "water_height_m"].max() * 10)  # 2004 Sumatra  # doctest: +SKIP
+    >>> sumatra_2004 = ru["event_id"] == 2439  # doctest: +SKIP
+    >>> int(ru.loc[sumatra_2004, "water_height_m"].max() * 10)  # doctest: +SKIP
     509
     """
     name = "ncei_tsunami_runups_2016"

@@ -25,8 +25,8 @@ heat island), 1743–2013-09. Per city:
 Berkeley city names are English exonyms ("Bombay", "Peking", "Kiev"); each is matched to the
 gazetteer city of the same country whose name (else alternate name) is the same after
 :func:`ra.cities.normalise_name`, the most populous when several share it; a primary-name match
-of under 100,000 people gives way to a larger alternate-name match ("Mexico" is Mexico City). Unmatched
-cities are listed in ``attrs["unmatched"]``. Every other city gets NA.
+of under 100,000 people gives way to a larger alternate-name match ("Mexico" is Mexico City).
+Unmatched cities are listed in ``attrs["unmatched"]``. Every other city gets NA.
 
 Examples
 --------
@@ -162,7 +162,8 @@ def city_indicators(monthly: pd.DataFrame, latitude: float, *,
 
     t0, t1 = _check_span("trend_years", trend_years)
     b0, b1 = _check_span("baseline", baseline)
-    if isinstance(recent_summers, bool) or not isinstance(recent_summers, int) or recent_summers < 1:
+    if (isinstance(recent_summers, bool) or not isinstance(recent_summers, int)
+            or recent_summers < 1):
         raise ParameterError(f"recent_summers must be an integer >= 1, got {recent_summers!r}")
     m = monthly.dropna(subset=["temperature_c"])
     year = m["dt"].dt.year.to_numpy()
@@ -234,7 +235,7 @@ def berkeley_cities() -> pd.DataFrame:
             c3 = None
         iso.append(c3)
         key = cities.normalise_name(city)
-        def same_country(found: list[int]) -> list[int]:
+        def same_country(found: list[int], c3: str | None = c3) -> list[int]:
             return [i for i in dict.fromkeys(found) if i in g.index
                     and g.at[i, "country_iso3"] == c3]
 

@@ -49,7 +49,6 @@ from ._validate import check_positive, require_columns
 from .errors import ParameterError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 __all__ = [

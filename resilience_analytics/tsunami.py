@@ -59,7 +59,6 @@ from ._validate import check_choice, check_positive, require_columns
 from .errors import ParameterError
 
 if TYPE_CHECKING:
-    import numpy as np
     import pandas as pd
 
 __all__ = [
@@ -102,7 +101,8 @@ def _event_validity() -> pd.DataFrame:
     return ev.drop_duplicates("event_id").astype({"event_id": "int64"})
 
 
-def runup_observations(*, since_year: int = DEFAULT_SINCE_YEAR, min_validity: int = 3) -> pd.DataFrame:
+def runup_observations(*, since_year: int = DEFAULT_SINCE_YEAR,
+                       min_validity: int = 3) -> pd.DataFrame:
     """Return the runup observations used for city tsunami exposure, with their event validity.
 
     Parameters
