@@ -54,6 +54,7 @@ __all__ = [
     "check_known_facts",
     "compare_inform",
     "impact_by_level",
+    "impact_checks",
     "inform_scatter",
     "known_facts",
 ]
@@ -382,6 +383,49 @@ def impact_by_level(table: pd.DataFrame, level_column: str, deaths_column: str) 
     out.attrs["columns"] = (level_column, deaths_column)
     return out[["cities", "cities_with_deaths", "share_with_deaths", "deaths_total",
                 "deaths_per_city"]]
+
+
+def impact_checks(table: pd.DataFrame) -> pd.DataFrame:
+    """Return :func:`impact_by_level` for every hazard of :data:`IMPACT_PAIRS` in the table.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        City hazard table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per hazard whose level and deaths columns are both present: ``level_column``,
+        ``deaths_column``, ``cities``, ``spearman_rho`` (level vs deaths) and
+        ``deaths_per_city_<level>`` for each level. Note that for tsunamis the deaths come
+        from the same runup records as the level (a consistency check, not an independent
+        validation); NCEI earthquake deaths and DFO flood deaths are independent of the
+        models that set those levels.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.validation import impact_checks
+    >>> lv = pd.Categorical(["high", "very low"], categories=["very low", "low", "medium",
+    ...                     "high"], ordered=True)
+    >>> t = pd.DataFrame({"ts_level": lv, "ts_deaths_near": [10.0, 0.0]})
+    >>> float(impact_checks(t).loc["tsunami", "deaths_per_city_high"])
+    10.0
+    """
+    import pandas as pd
+
+    rows = []
+    for hz, (lvl, dead) in IMPACT_PAIRS.items():
+        if lvl in table.columns and dead is not None and dead in table.columns:
+            r = impact_by_level(table, lvl, dead)
+            row = {"hazard": hz, "level_column": lvl, "deaths_column": dead,
+                   "cities": int(r["cities"].sum()), "spearman_rho": r.attrs["spearman_rho"]}
+            for level, v in r["deaths_per_city"].items():
+                row[f"deaths_per_city_{str(level).replace(' ', '_')}"] = v
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    return out.set_index("hazard") if len(out) else out
 
 
 _FACT_COLUMNS = ["fact_id", "city", "country_iso3", "column", "op", "value", "other_city",
