@@ -139,3 +139,12 @@ def test_real_table_facts_and_inform_tsunami():
     imp = validation.impact_by_level(ex, "ts_level", "ts_deaths_near")
     assert imp.loc["high", "deaths_per_city"] > imp.loc["low", "deaths_per_city"]
     assert imp.loc["very low", "deaths_total"] == 0
+
+
+def test_impact_checks_only_for_present_pairs():
+    lv = pd.Categorical(["high", "low", "very low"], categories=LEVELS, ordered=True)
+    t = pd.DataFrame({"ts_level": lv, "ts_deaths_near": [30.0, 3.0, 0.0], "fl_level": lv})
+    out = validation.impact_checks(t)
+    assert list(out.index) == ["tsunami"]  # fl_dead absent: no flood row
+    assert out.loc["tsunami", "deaths_per_city_high"] == 30.0
+    assert out.loc["tsunami", "cities"] == 3
