@@ -169,8 +169,9 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
      "000) within slr_max_km (default 100 km) of a coastal city, over that gauge's record; "
      "includes vertical land motion. NA otherwise. PSMSL 2024; Holgate et al. 2013."),
     ("slr_trend_se_mm_yr", "sealevel", "mm/yr",
-     "Newey-West HAC standard error of that trend (Newey & West 1987; floor(4(n/100)^(2/9)) "
-     "lags, Newey & West 1994): annual sea level is autocorrelated, the OLS error is too small."),
+     "Standard error of that trend adjusted for lag-1 autocorrelation by the effective "
+     "sample size n(1-r1)/(1+r1) (Santer et al. 2000, JGR 105:7337): annual sea level is "
+     "autocorrelated, the plain OLS error is too small."),
     ("slr_station_km", "sealevel", "km", "Great-circle distance from the city to that gauge."),
     ("slr_station_id", "sealevel", "PSMSL id", "Supporting: PSMSL station id of that gauge."),
     ("heat_warming_c_per_decade", "heat", "°C/decade",
@@ -179,7 +180,8 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
      "× 10; NA for every other city. Berkeley Earth (Rohde et al. 2013). NON-COMMERCIAL "
      "licence."),
     ("heat_warming_se_c_per_decade", "heat", "°C/decade",
-     "Newey-West HAC standard error of heat_warming_c_per_decade. NON-COMMERCIAL licence."),
+     "Standard error of heat_warming_c_per_decade adjusted for lag-1 autocorrelation "
+     "(effective sample size, Santer et al. 2000). NON-COMMERCIAL licence."),
     ("heat_summer_anomaly_c", "heat", "°C",
      "Mean of the last 10 complete summers (JJA; DJF south of the equator; to 2013) minus the "
      "1951-1980 mean summer, Berkeley Earth grid cell; NA outside the 100 cities. "

@@ -12,9 +12,9 @@ heat island), 1743–2013-09. Per city:
 * ``heat_warming_c_per_decade`` — OLS slope of the annual mean temperature on year over
   ``trend_years`` (default 1951–2012: complete calendar years only, the file ends in
   September 2013), × 10, fitted with :mod:`statsmodels`; its standard error
-  ``heat_warming_se_c_per_decade`` is Newey–West HAC (Newey & West 1987; lags
-  ``floor(4 (n/100)^(2/9))``, Newey & West 1994), because annual temperatures are
-  autocorrelated;
+  ``heat_warming_se_c_per_decade`` is the OLS error adjusted for lag-1 autocorrelation by
+  the effective sample size (Santer et al. 2000; :func:`ra.sealevel.trend`, the same estimator
+  as the sea-level trends), because annual temperatures are autocorrelated;
 * ``heat_summer_anomaly_c`` — mean of the last ``recent_summers`` (default 10) summers minus
   the mean summer of the ``baseline`` (default 1951–1980, the WMO-style 30-year normal used
   by many climate services) — summer is June–August in the northern hemisphere and
@@ -121,7 +121,7 @@ def city_indicators(monthly: pd.DataFrame, latitude: float, *,
                     trend_years: tuple[int, int] = (1951, 2012),
                     baseline: tuple[int, int] = (1951, 1980),
                     recent_summers: int = 10) -> dict:
-    """Return warming trend (with HAC SE) and recent summer anomaly of one monthly series.
+    """Return warming trend (AR(1)-adjusted SE) and recent summer anomaly of a monthly series.
 
     Parameters
     ----------
@@ -158,7 +158,6 @@ def city_indicators(monthly: pd.DataFrame, latitude: float, *,
     True
     """
     import numpy as np
-    import statsmodels.api as sm
 
     t0, t1 = _check_span("trend_years", trend_years)
     b0, b1 = _check_span("baseline", baseline)
@@ -178,14 +177,12 @@ def city_indicators(monthly: pd.DataFrame, latitude: float, *,
     ann = df.groupby("year")["t"].agg(["mean", "size"])
     ann = ann[(ann["size"] == 12) & (ann.index >= t0) & (ann.index <= t1)]
     if len(ann) >= 10:
-        x = ann.index.to_numpy(float)
-        X = sm.add_constant(x - x.mean())
-        lags = int(np.floor(4 * (len(x) / 100.0) ** (2.0 / 9.0)))
-        fit = sm.OLS(ann["mean"].to_numpy(), X).fit(
-            cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True})
-        out["heat_warming_c_per_decade"] = float(fit.params[1]) * 10.0
-        out["heat_warming_se_c_per_decade"] = float(fit.bse[1]) * 10.0
-        out["heat_trend_years"] = len(x)
+        from .sealevel import trend
+
+        fit = trend(ann.index.to_numpy(float), ann["mean"].to_numpy())
+        out["heat_warming_c_per_decade"] = fit["trend_mm_yr"] * 10.0  # units of the input
+        out["heat_warming_se_c_per_decade"] = fit["se_ar1_mm_yr"] * 10.0
+        out["heat_trend_years"] = fit["n_years"]
     # summers
     if latitude >= 0:
         summer = df[df["month"].isin([6, 7, 8])].assign(season=lambda d: d["year"])

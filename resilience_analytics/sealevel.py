@@ -13,15 +13,17 @@ Method:
   itself warns against trends from records shorter than ~40–60 years, so 30 is a floor;
 * the trend is the ordinary-least-squares slope of annual MSL on year, fitted with
   :class:`statsmodels.regression.linear_model.OLS`;
-* its standard error is the Newey–West heteroskedasticity-and-autocorrelation-consistent
-  (HAC) estimate (Newey & West 1987, Econometrica 55:703–708; Bartlett kernel, small-sample
-  correction) with ``floor(4 (n/100)^(2/9))`` lags (Newey & West 1994, Rev. Econ. Stud.
-  61:631–653). Annual sea level is autocorrelated (interannual ocean variability), so the
-  plain OLS standard error is too small. Lags count observations, so a gap in the record
-  shortens the lag in years — a limitation;
-* also reported per station: the AR(1)-adjusted standard error (OLS SE times
-  ``sqrt((1 + r1) / (1 - r1))``, the effective-sample-size correction of Santer et al. 2000,
-  J. Geophys. Res. 105:7337–7356, r1 = lag-1 autocorrelation of the residuals);
+* its standard error (``slr_trend_se_mm_yr``) is the OLS error inflated for lag-1
+  autocorrelation of the residuals by the effective sample size of Santer et al. (2000, J.
+  Geophys. Res. 105:7337–7356): ``n_eff = n (1 - r1) / (1 + r1)``,
+  ``se = se_ols sqrt((n - 2) / (n_eff - 2))`` (r1 clipped to [0, 0.99]; undefined, NA, when
+  ``n_eff`` ≤ 2). Annual sea level is autocorrelated (interannual ocean variability), so the
+  plain OLS error is too small. The Newey–West HAC error (Newey & West 1987, Econometrica
+  55:703–708; Bartlett kernel, ``floor(4 (n/100)^(2/9))`` lags, Newey & West 1994) is reported
+  beside it per station; it was not chosen because with so few lags it came out *below* the
+  plain OLS error at 177 of the 723 long stations, 128 of them with positive residual
+  autocorrelation (where the error should exceed the OLS one). Both estimators count lags in
+  observations, so a gap in a record shortens the lag in years — a limitation;
 * a coastal city takes the nearest long station within ``max_km`` (default 100 km) of its
   point; other cities get NA.
 
@@ -65,12 +67,14 @@ _ANNUAL = "psmsl_rlr_annual_msl.csv"
 _STATIONS = "psmsl_rlr_stations_with_trends.csv"
 #: Default minimum number of usable annual values for a station to count as long.
 MIN_YEARS = 30
+# bump when the trend computation changes (the cached station table is keyed by it)
+_TREND_VERSION = "2"
 #: Default largest distance (km) from a coastal city to its tide gauge.
 DEFAULT_MAX_KM = 100.0
 
 
 def trend(year: Any, msl_mm: Any) -> dict:
-    """Return the OLS trend of annual mean sea level with HAC and AR(1)-adjusted errors.
+    """Return the OLS trend of a yearly series with AR(1)-adjusted and HAC standard errors.
 
     Parameters
     ----------
@@ -84,6 +88,7 @@ def trend(year: Any, msl_mm: Any) -> dict:
     dict
         ``trend_mm_yr``, ``se_ols_mm_yr``, ``se_hac_mm_yr`` (Newey–West),
         ``se_ar1_mm_yr`` (Santer et al. 2000), ``r1`` (lag-1 residual autocorrelation),
+        ``n_eff`` (effective sample size),
         ``hac_lags``, ``n_years``, ``first_year``, ``last_year``.
 
     Raises
@@ -119,11 +124,14 @@ def trend(year: Any, msl_mm: Any) -> dict:
     r1 = float(np.sum(e[1:] * e[:-1]) / np.sum(e * e)) if np.sum(e * e) > 0 else 0.0
     r1c = min(max(r1, 0.0), 0.99)
     se_ols = float(ols.bse[1])
+    n_eff = n * (1 - r1c) / (1 + r1c)
+    se_ar1 = se_ols * float(np.sqrt((n - 2) / (n_eff - 2))) if n_eff > 2 else float("nan")
     return {
         "trend_mm_yr": float(ols.params[1]),
         "se_ols_mm_yr": se_ols,
         "se_hac_mm_yr": float(hac.bse[1]),
-        "se_ar1_mm_yr": se_ols * float(np.sqrt((1 + r1c) / (1 - r1c))),
+        "se_ar1_mm_yr": se_ar1,
+        "n_eff": float(n_eff),
         "r1": r1,
         "hac_lags": lags,
         "n_years": n,
@@ -139,7 +147,8 @@ def _station_trends(min_years: int, data_key: str) -> pd.DataFrame:
     entry_a = datasets.get(DATASET).file(_ANNUAL)
     entry_s = datasets.get(DATASET).file(_STATIONS)
     path = (settings.get_cache_dir() / "hazards"
-            / f"psmsl_trends_{min_years}_{entry_a.sha256[:12]}_{entry_s.sha256[:12]}.parquet")
+            / f"psmsl_trends_v{_TREND_VERSION}_{min_years}_{entry_a.sha256[:12]}_"
+            f"{entry_s.sha256[:12]}.parquet")
     if path.is_file():
         return pd.read_parquet(path)
     ann = datasets.read(DATASET, _ANNUAL, dtype={"attention_flag": str})
@@ -214,8 +223,8 @@ def sea_level_trend(lat: Any, lon: Any, *, coastal: Any = None, max_km: float = 
     Returns
     -------
     pandas.DataFrame
-        Positional index: ``slr_trend_mm_yr``, ``slr_trend_se_mm_yr`` (Newey–West HAC),
-        ``slr_station_km``, ``slr_station_id`` (PSMSL id, nullable Int64),
+        Positional index: ``slr_trend_mm_yr``, ``slr_trend_se_mm_yr`` (AR(1)-adjusted,
+        Santer et al. 2000), ``slr_station_km``, ``slr_station_id`` (PSMSL id, nullable Int64),
         ``slr_station_name``, ``slr_years`` (usable years of the record).
 
     Raises
@@ -260,7 +269,7 @@ def sea_level_trend(lat: Any, lon: Any, *, coastal: Any = None, max_km: float = 
 
     return pd.DataFrame({
         "slr_trend_mm_yr": col("trend_mm_yr").astype(float),
-        "slr_trend_se_mm_yr": col("se_hac_mm_yr").astype(float),
+        "slr_trend_se_mm_yr": col("se_ar1_mm_yr").astype(float),
         "slr_station_km": np.where(ok, d, np.nan),
         "slr_station_id": pd.array([int(v) if o else None for v, o in
                                     zip(pick.index.to_numpy(), ok, strict=True)], dtype="Int64"),
