@@ -236,3 +236,24 @@ def test_berkeley_cities_all_matched_and_licence_flagged():
     h = heat.heat_indicators()
     assert "NON-COMMERCIAL" in h.attrs["licence"]
     assert h["heat_warming_c_per_decade"].median() > 0
+
+
+def test_ar1_standard_error_by_hand():
+    """Santer et al. (2000): se_ols * sqrt((n - 2) / (n_eff - 2)), n_eff = n (1 - r1) / (1 + r1)."""
+    rng = np.random.default_rng(7)
+    years = np.arange(1950, 2010).astype(float)
+    e = np.zeros(len(years))
+    for i in range(1, len(years)):
+        e[i] = 0.5 * e[i - 1] + rng.normal(0, 10)
+    y = 3.0 * (years - 1950) + e
+    fit = sealevel.trend(years, y)
+    n = len(years)
+    slope, icpt = np.polyfit(years, y, 1)
+    res = y - (slope * years + icpt)
+    se_ols = math.sqrt(res @ res / (n - 2) / np.sum((years - years.mean()) ** 2))
+    r1 = float(res[1:] @ res[:-1] / (res @ res))
+    n_eff = n * (1 - r1) / (1 + r1)
+    assert fit["trend_mm_yr"] == pytest.approx(slope, rel=1e-9)
+    assert fit["se_ols_mm_yr"] == pytest.approx(se_ols, rel=1e-9)
+    assert fit["se_ar1_mm_yr"] == pytest.approx(se_ols * math.sqrt((n - 2) / (n_eff - 2)),
+                                                rel=1e-9)
