@@ -13,7 +13,7 @@ Rules (every threshold is an argument):
   (:func:`resilience_analytics.coast.coastal`). 50 km is chosen because the observation
   points of a metropolitan waterfront lie up to ~35 km from the city's GeoNames centre
   (Los Angeles centre to the San Pedro / Long Beach harbour), while the next independent
-  stretch of coast is farther (Anchorage – Whittier 60 km, – Valdez 190 km);
+  stretch of coast is farther (Anchorage – Whittier 82 km, – Valdez 191 km);
 * observations flagged doubtful (``?``), deep-ocean gauges (DART, measurement type 3, in the
   open ocean) and observations of source events with NCEI validity below ``min_validity``
   (default 3 = probable or definite) or missing from the event table are left out;
