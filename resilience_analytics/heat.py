@@ -19,8 +19,8 @@ heat island), 1743–2013-09. Per city:
   the mean summer of the ``baseline`` (default 1951–1980, the 30-year base period of NASA's
   GISTEMP analysis, Hansen et al. 2010, Rev. Geophys. 48:RG4004) — summer is June–August in
   the northern hemisphere and December–February in the southern (December counted with the
-  following January and February), decided by the sign of the grid cell's latitude. A summer counts only when all
-  three months are present.
+  following January and February), decided by the sign of the grid cell's latitude. A summer
+  counts only when all three months are present.
 
 Berkeley city names are English exonyms ("Bombay", "Peking", "Kiev"); each is matched to the
 gazetteer city of the same country whose name (else alternate name) is the same after
