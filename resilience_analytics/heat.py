@@ -26,7 +26,9 @@ Berkeley city names are English exonyms ("Bombay", "Peking", "Kiev"); each is ma
 gazetteer city of the same country whose name (else alternate name) is the same after
 :func:`ra.cities.normalise_name`, the most populous when several share it; a primary-name match
 of under 100,000 people gives way to a larger alternate-name match ("Mexico" is Mexico City).
-Unmatched cities are listed in ``attrs["unmatched"]``. Every other city gets NA.
+Unmatched cities are listed in ``attrs["unmatched"]``; a series whose grid cell lies more than
+``max_match_km`` (150 km) from its matched city is not attached (``attrs["too_far"]``: Tangshan,
+Fortaleza). Every other city gets NA.
 
 Examples
 --------
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DATASET",
     "LICENCE_NOTE",
+    "MAX_MATCH_KM",
     "berkeley_cities",
     "city_indicators",
     "heat_indicators",
@@ -60,6 +63,8 @@ __all__ = [
 
 DATASET = "berkeley_earth_major_cities"
 _FILE = "GlobalLandTemperaturesByMajorCity.csv"
+#: Largest distance (km) from a Berkeley grid-cell centre to the gazetteer city it describes.
+MAX_MATCH_KM = 150.0
 #: Licence flag shown wherever a heat_* number appears.
 LICENCE_NOTE = ("Berkeley Earth: NON-COMMERCIAL use only (CC BY-NC-SA 4.0 Kaggle release / "
                 "CC BY-NC); attribution required")
@@ -205,8 +210,10 @@ def berkeley_cities() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        ``city, country, latitude, longitude`` (grid cell), ``country_iso3`` and ``city_id``
-        (gazetteer id, nullable; NA when no same-country city carries the name).
+        ``city, country, latitude, longitude`` (grid cell), ``country_iso3``, ``city_id``
+        (gazetteer id, nullable; NA when no same-country city carries the name) and
+        ``match_km`` (grid-cell centre to the gazetteer city: Berkeley's cell coordinates are
+        coarse, up to a few hundred km off for some cities).
 
     Examples
     --------
@@ -215,6 +222,7 @@ def berkeley_cities() -> pd.DataFrame:
     >>> len(b)  # doctest: +SKIP
     100
     """
+    import numpy as np
     import pandas as pd
 
     from . import cities
@@ -245,10 +253,19 @@ def berkeley_cities() -> pd.DataFrame:
         ids.append(None if best is None else int(best))
     b["country_iso3"] = pd.array(iso, dtype="string")
     b["city_id"] = pd.array(ids, dtype="Int64")
+    from .hazards import haversine_km
+
+    has = b["city_id"].notna().to_numpy()
+    km = np.full(len(b), np.nan)
+    gid = b.loc[has, "city_id"].astype(int).to_numpy()
+    km[has] = haversine_km(b.loc[has, "latitude"], b.loc[has, "longitude"],
+                           g.loc[gid, "latitude"].to_numpy(), g.loc[gid, "longitude"].to_numpy())
+    b["match_km"] = km
     return b
 
 
-def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
+def heat_indicators(city_ids: Any = None, *, max_match_km: float = MAX_MATCH_KM,
+                    **kwargs: Any) -> pd.DataFrame:
     """Return heat indicators for the gazetteer cities matched to Berkeley Earth cities.
 
     Parameters
@@ -256,6 +273,11 @@ def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
     city_ids : array-like, optional
         Gazetteer ``city_id`` values to return rows for (default: the matched cities only).
         Cities without a Berkeley series get NA.
+    max_match_km : float, default 150
+        A Berkeley series is attached to its gazetteer city only when the series' grid-cell
+        centre lies within this distance of the city (the cells are ~1°, ~110 km; the file
+        places "Tangshan" 425 km and "Fortaleza" 272 km from those cities, so those series do
+        not describe them). Cities beyond it are listed in ``attrs["too_far"]``.
     **kwargs
         Passed to :func:`city_indicators` (``trend_years``, ``baseline``, ``recent_summers``).
 
@@ -281,7 +303,11 @@ def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
     s = _series(str(settings.get_data_dir()))
     b = berkeley_cities()
     rows = []
-    for _, r in b[b["city_id"].notna()].iterrows():
+    from ._validate import check_positive
+
+    check_positive("max_match_km", max_match_km)
+    near = b["city_id"].notna() & (b["match_km"] <= max_match_km)
+    for _, r in b[near].iterrows():
         m = s[s["city"] == r["city"]]
         ind = city_indicators(m, float(r["latitude"]), **kwargs)
         rows.append({"city_id": int(r["city_id"]), "heat_berkeley_city": r["city"], **ind})
@@ -300,4 +326,5 @@ def heat_indicators(city_ids: Any = None, **kwargs: Any) -> pd.DataFrame:
         table = table.reindex(idx)
     table.attrs["licence"] = LICENCE_NOTE
     table.attrs["unmatched"] = b.loc[b["city_id"].isna(), "city"].tolist()
+    table.attrs["too_far"] = b.loc[b["city_id"].notna() & ~near, "city"].tolist()
     return table

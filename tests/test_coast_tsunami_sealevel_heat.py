@@ -233,8 +233,12 @@ def test_berkeley_cities_all_matched_and_licence_flagged():
     names = dict(zip(b["city"], g.loc[b["city_id"].astype(int), "name"], strict=True))
     assert names["Bombay"] == "Mumbai" and names["Peking"] == "Beijing"
     assert names["Madras"] == "Chennai"
+    assert (b["match_km"] < 150).sum() == 98  # Berkeley cells are ~1 degree
     h = heat.heat_indicators()
+    assert sorted(h.attrs["too_far"]) == ["Fortaleza", "Tangshan"] and len(h) == 98
     assert "NON-COMMERCIAL" in h.attrs["licence"]
+    with pytest.raises(ParameterError, match="max_match_km"):
+        heat.heat_indicators(max_match_km=0)
     assert h["heat_warming_c_per_decade"].median() > 0
 
 
