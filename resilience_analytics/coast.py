@@ -75,13 +75,13 @@ _MEMO: dict[str, Any] = {}
 
 
 def _unit(lat: Any, lon: Any) -> np.ndarray:
-    from .hazards import _rad
+    from ._geo import _rad
 
     return _rad(lat, lon)
 
 
 def _arc(chord: Any) -> np.ndarray:
-    from .hazards import _arc_km
+    from ._geo import _arc_km
 
     return _arc_km(chord)
 

@@ -253,7 +253,7 @@ def berkeley_cities() -> pd.DataFrame:
         ids.append(None if best is None else int(best))
     b["country_iso3"] = pd.array(iso, dtype="string")
     b["city_id"] = pd.array(ids, dtype="Int64")
-    from .hazards import haversine_km
+    from ._geo import haversine_km
 
     has = b["city_id"].notna().to_numpy()
     km = np.full(len(b), np.nan)

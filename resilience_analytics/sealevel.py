@@ -242,7 +242,7 @@ def sea_level_trend(lat: Any, lon: Any, *, coastal: Any = None, max_km: float = 
     import numpy as np
     import pandas as pd
 
-    from .hazards import _arc_km, _rad
+    from ._geo import _arc_km, _rad
 
     check_positive("max_km", max_km)
     st = station_trends(min_years)

@@ -255,7 +255,7 @@ def tsunami_exposure(
     import numpy as np
     import pandas as pd
 
-    from .hazards import _pairs, _rad, _tree
+    from ._geo import _pairs, _rad, _tree
 
     check_positive("radius_km", radius_km)
     since_year = _check_year(since_year)
