@@ -858,7 +858,7 @@ def exposure_columns() -> pd.DataFrame:
     >>> cols = ra.hazards.exposure_columns()
     >>> cols.set_index("column").loc["tc_rate_64kt", "unit"]
     'storms per year'
-    >>> cols.set_index("column").loc["fl_rate", "licence"].startswith("DFO data: not openly")
+    >>> "no-redistribution" in cols.set_index("column").loc["fl_rate", "licence"]
     True
     """
     import pandas as pd

@@ -61,7 +61,7 @@ def test_exposure_columns_document_every_column():
     assert list(cols.columns) == ["column", "hazard", "unit", "definition", "licence"]
     lic = cols.set_index("column")["licence"]
     assert lic[cols["column"].str.startswith("fl_").to_numpy()].str.contains(
-        "not openly licensed").all()
+        "no-redistribution").all()
     defs = cols.set_index("column")["definition"]
     assert "NOT inundation" in defs["fl_rate"] and "Holland (1980)" in defs["tc_wind_max_kt"]
     assert cols["column"].is_unique
