@@ -10,6 +10,7 @@ Examples
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 from .._validate import check_choice
@@ -29,8 +30,19 @@ def impute(
     method: str = "mean",
     groups: pd.Series | None = None,
     value: float | None = None,
+    impute_by: str = "column",
+    normalise_first: bool | None = None,
+    directions=None,
 ) -> pd.DataFrame:
-    """Replace missing values column by column.
+    """Replace missing values column by column (or row by row).
+
+    ``impute_by="row"`` follows COINr's ``Impute(impute_by = "row")`` (Becker et al. 2022):
+    each unit's missing values are filled by the mean/median of its own available values;
+    by default the columns are first min-max normalised onto [0, 1] with ``directions``
+    applied and un-normalised afterwards (``normalise_first``), so the filled value is the
+    unit's average *relative* position carried back to the indicator's scale. Restricting
+    the row to the indicators of one aggregate (COINr's ``group_level``) is done by
+    :meth:`Coin.impute`. OECD/JRC Handbook (2008), step 4 (imputation of missing data).
 
     Parameters
     ----------
@@ -44,6 +56,12 @@ def impute(
         Group label per unit (aligned with ``data``'s rows) for the group methods.
     value : float, optional
         Fill value for ``method="constant"``.
+    impute_by : str
+        ``"column"`` (default) or ``"row"`` (``method`` ``"mean"`` or ``"median"``).
+    normalise_first : bool, optional
+        Default True for rows, False for columns.
+    directions : array-like, optional
+        +1/-1 per column, needed to normalise first (default all +1).
 
     Returns
     -------
@@ -61,9 +79,37 @@ def impute(
     import pandas as pd
 
     check_choice("method", method, IMPUTE_METHODS)
+    check_choice("impute_by", impute_by, ("column", "row"))
+    if normalise_first is None:
+        normalise_first = impute_by == "row"
     out = data.copy()
     if method == "none":
         return out
+    if impute_by == "row" or normalise_first:
+        if impute_by == "row" and method not in ("mean", "median"):
+            raise ParameterError(f"impute_by='row' takes method 'mean' or 'median', got "
+                                 f"{method!r}")
+        d = np.ones(out.shape[1]) if directions is None else np.asarray(directions, float)
+        if d.shape != (out.shape[1],) or not np.isin(d, (1, -1)).all():
+            raise ParameterError(f"directions must be +1/-1, one per column; got {directions!r}")
+        X = out.to_numpy(dtype=float) * d
+        mn, mx = np.nanmin(X, axis=0), np.nanmax(X, axis=0)
+        if normalise_first:
+            with np.errstate(all="ignore"):
+                X = (X - mn) / (mx - mn)
+        if impute_by == "row":
+            f = np.nanmean if method == "mean" else np.nanmedian
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", RuntimeWarning)
+                fill = f(X, axis=1)
+            X = np.where(np.isnan(X), fill[:, None], X)
+        else:
+            X = impute(pd.DataFrame(X, index=out.index, columns=out.columns), method=method,
+                       groups=groups, value=value).to_numpy(dtype=float)
+        if normalise_first:
+            X = X * (mx - mn) + mn
+        res = pd.DataFrame(X * d, index=out.index, columns=out.columns)
+        return res.where(data.isna(), data)
     if method == "constant":
         if value is None:
             raise ParameterError("method='constant' needs value=")

@@ -119,6 +119,8 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
                          "Weight": m["Weight"].to_numpy(dtype=float)})
     if weights is None:
         return base
+    # optimal_weights(allow_negative=True) marks its table: COINr's unconstrained search
+    negative_ok = bool(getattr(weights, "attrs", {}).get("negative_weights_allowed", False))
     if isinstance(weights, pd.DataFrame):
         if not {"iCode", "Weight"} <= set(weights.columns):
             raise FrameworkError(f"{source}: a weight table needs columns 'iCode' and 'Weight'")
@@ -144,7 +146,7 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
                 "indicator and aggregate of the framework)"
             )
         v = pd.to_numeric(pd.Series([wmap[code]]), errors="coerce").iloc[0]
-        if not np.isfinite(v) or v < 0:
+        if not np.isfinite(v) or (v < 0 and not negative_ok):
             raise FrameworkError(
                 f"{source}: weight of {kinds[code]} {code!r} is {wmap[code]!r} "
                 "(rule: weights are finite numbers >= 0)"
@@ -153,7 +155,8 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
     base["Weight"] = vals
     for parent in m.loc[m["Type"] == "Aggregate", "iCode"]:
         kids = m.loc[m["Parent"] == parent, "iCode"]
-        if base.loc[base["iCode"].isin(kids), "Weight"].sum() <= 0:
+        if base.loc[base["iCode"].isin(kids), "Weight"].sum() == 0 or (
+                not negative_ok and base.loc[base["iCode"].isin(kids), "Weight"].sum() <= 0):
             raise FrameworkError(
                 f"{source}: all weights below {parent!r} are zero (rule: weights inside a parent "
                 "must not all be zero)"
@@ -176,7 +179,7 @@ def resolve_methods(meta: pd.DataFrame, method) -> dict[str, str]:
     aggs = meta[meta["Type"] == "Aggregate"]
     levels = dict(zip(aggs["iCode"], aggs["Level"].astype(int), strict=True))
     nag = int(meta["Level"].max()) - 1
-    if isinstance(method, str):
+    if isinstance(method, str) or callable(method):
         out = dict.fromkeys(levels, method)
     elif isinstance(method, dict):
         unknown = [k for k in method if k != "default" and k not in levels
@@ -193,7 +196,8 @@ def resolve_methods(meta: pd.DataFrame, method) -> dict[str, str]:
                                  f"got {len(ms)}")
         out = {c: ms[lv - 2] for c, lv in levels.items()}
     for mth in out.values():
-        check_choice("method", mth, _agg.AGG_METHODS)
+        if not callable(mth):
+            check_choice("method", mth, _agg.AGG_METHODS)
     return out
 
 
@@ -236,6 +240,7 @@ class Coin:
         unit_col: str = "uCode",
         level_names: list[str] | None = None,
     ):
+        import numpy as np
         import pandas as pd
 
         self.meta = _fw.check_framework(meta)
@@ -258,6 +263,14 @@ class Coin:
                 f"indicator {miss[0]!r} of the framework is not a column of the unit data "
                 f"(missing: {miss}) (rule: every indicator needs a data column)"
             )
+        if codes.dtype == object:
+            conv = codes.astype(str)
+            clash = conv[conv.duplicated(keep=False)]
+            if len(clash):
+                vals = codes[conv.duplicated(keep=False)].tolist()[:4]
+                raise DataFileError(
+                    f"unit data: unit codes {vals!r} in {unit_col!r} collide once converted "
+                    f"to text ({clash.iloc[0]!r}) (rule: unit codes must stay unique as text)")
         df = data.set_index(unit_col)
         df.index = df.index.astype(str) if df.index.dtype == object else df.index
         raw = df[ind].apply(pd.to_numeric, errors="coerce")
@@ -268,6 +281,12 @@ class Coin:
                     f"indicator {c!r} has non-numeric value {df.loc[nonnum, c].iloc[0]!r} "
                     f"for unit {nonnum[nonnum].index[0]!r} (rule: indicators are numbers)"
                 )
+            inf = np.isinf(raw[c].to_numpy(dtype=float))
+            if inf.any():
+                raise DataFileError(
+                    f"indicator {c!r} has infinite value {float(raw[c].to_numpy()[inf][0])!r} for unit "
+                    f"{raw.index[inf][0]!r} (rule: indicators are finite numbers; NaN marks a "
+                    "missing value)")
             if raw[c].isna().all():
                 raise DataFileError(
                     f"indicator {c!r} is missing for every unit (rule: an indicator needs at "
@@ -366,16 +385,24 @@ class Coin:
 
     def impute(
         self, dset: str = "Denominated", *, method: str = "mean", group: str | None = None,
-        value: float | None = None, write_to: str | None = None,
+        value: float | None = None, impute_by: str = "column",
+        group_level: int | None = None, normalise_first: bool | None = None,
+        write_to: str | None = None,
     ) -> Coin:
         """Impute missing values (COINr ``Impute``).
 
-        ``group`` names a unit column for the ``*_group`` methods.
+        ``group`` names a unit column for the ``*_group`` methods (COINr's ``use_group``).
+        ``impute_by="row"`` fills a unit's gaps from its own other indicators (normalised
+        first by default); ``group_level`` restricts that to the indicators sharing an
+        aggregate at that level (COINr's ``group_level``), e.g. 2 = within each pillar.
         """
+        import pandas as pd
+
         from .impute import impute
 
         self._record("impute", dict(dset=dset, method=method, group=group, value=value,
-                                    write_to=write_to))
+                                    impute_by=impute_by, group_level=group_level,
+                                    normalise_first=normalise_first, write_to=write_to))
         x = self._get(dset)
         groups = None
         if group is not None:
@@ -383,7 +410,25 @@ class Coin:
                 raise ParameterError(f"group={group!r} is not a unit column; available: "
                                      f"{list(self.units.columns)}")
             groups = self.units[group].reindex(x.index)
-        self.data[write_to or "Imputed"] = impute(x, method=method, groups=groups, value=value)
+        mi = self.meta.set_index("iCode")
+        dirs = [float(mi.at[c, "Direction"]) if c in mi.index else 1.0 for c in x.columns]
+        kw = dict(method=method, groups=groups, value=value, impute_by=impute_by,
+                  normalise_first=normalise_first)
+        if group_level is None:
+            out = impute(x, directions=dirs, **kw)
+        else:
+            if not isinstance(group_level, int) or not 2 <= group_level <= self.n_levels:
+                raise ParameterError(f"group_level={group_level!r}: must be an integer level "
+                                     f"in 2..{self.n_levels}")
+            lin = _fw.lineage(self.meta)[f"Level{group_level}"]
+            parts = []
+            for _, cols in pd.Series(lin.reindex(x.columns).to_numpy(),
+                                     index=x.columns).groupby(lambda c: lin.get(c)).groups.items():
+                cols = list(cols)
+                d = [dirs[list(x.columns).index(c)] for c in cols]
+                parts.append(impute(x[cols], directions=d, **kw))
+            out = pd.concat(parts, axis=1)[list(x.columns)]
+        self.data[write_to or "Imputed"] = out
         return self
 
     def screen(
@@ -407,18 +452,24 @@ class Coin:
     def treat(
         self, dset: str = "Screened", *, winmax: int | None = 5, skew_thresh: float = 2,
         kurt_thresh: float = 3.5, log_fallback: bool = True, combine_treat: bool = False,
-        indiv: dict | None = None, write_to: str | None = None,
+        indiv: dict | None = None, f2: str = "log_CT", lambda_: float | None = None,
+        force_win: bool = False, write_to: str | None = None,
     ) -> Coin:
-        """Treat outliers with COINr's default rule (see :mod:`.treat`)."""
+        """Treat outliers with COINr's rule (see :mod:`.treat`): winsorise, then ``f2``.
+
+        ``f2`` is ``"log_CT"`` (default), ``"log_CT_plus"``, ``"log_CT_orig"`` or ``"boxcox"``
+        (``lambda_``); ``force_win`` winsorises up to ``winmax`` points regardless.
+        """
         from .treat import treat
 
         self._record("treat", dict(dset=dset, winmax=winmax, skew_thresh=skew_thresh,
                                    kurt_thresh=kurt_thresh, log_fallback=log_fallback,
-                                   combine_treat=combine_treat, indiv=indiv,
-                                   write_to=write_to))
+                                   combine_treat=combine_treat, indiv=indiv, f2=f2,
+                                   lambda_=lambda_, force_win=force_win, write_to=write_to))
         out, details = treat(self._get(dset), winmax=winmax, skew_thresh=skew_thresh,
                              kurt_thresh=kurt_thresh, log_fallback=log_fallback,
-                             combine_treat=combine_treat, indiv=indiv)
+                             combine_treat=combine_treat, indiv=indiv, f2=f2, lambda_=lambda_,
+                             force_win=force_win)
         name = write_to or "Treated"
         self.data[name] = out
         self.analysis[name] = {"details": details}
@@ -441,9 +492,12 @@ class Coin:
     def aggregate(
         self, dset: str = "Normalised", *, method: str | list[str] = "arithmetic",
         weights=None, dat_thresh: float | list[float] | None = None, upper: float = 10.0,
-        write_to: str | None = None,
+        p: float | None = None, write_to: str | None = None,
     ) -> Coin:
         """Aggregate up the hierarchy (COINr ``Aggregate``).
+
+        ``p`` is the exponent of the ``generalised`` mean; a method may also be a callable
+        ``f(X, w) -> y`` (custom aggregation, see :mod:`.aggregate`).
 
         Parameters
         ----------
@@ -460,7 +514,8 @@ class Coin:
         import pandas as pd
 
         self._record("aggregate", dict(dset=dset, method=method, weights=weights,
-                                       dat_thresh=dat_thresh, upper=upper, write_to=write_to))
+                                       dat_thresh=dat_thresh, upper=upper, p=p,
+                                       write_to=write_to))
         nag = self.n_levels - 1
         method_of = resolve_methods(self.meta, method)
         th = dat_thresh if isinstance(dat_thresh, list | tuple) else [dat_thresh] * nag
@@ -486,7 +541,7 @@ class Coin:
 
                 cols[parent] = _agg.aggregate_values(
                     X, np.array(w), method=method_of[parent], dat_thresh=th[lev - 2],
-                    upper=upper, codes=kids)
+                    upper=upper, codes=kids, p=p)
         out = pd.DataFrame(cols, index=x.index)
         self.data[write_to or "Aggregated"] = out
         return self

@@ -10,6 +10,12 @@ For each indicator (COINr 1.1 ``Treat.numeric`` with its default specs):
 3. if still failing, discard the winsorisation and apply ``log_CT`` to the ORIGINAL values:
    ``log(x - min(x) + 0.01*(max(x) - min(x)))``.
 
+The second-stage transform ``f2`` may be any of COINr's: ``log_CT`` (default), ``log_CT_plus``
+(skew-direction aware), ``log_CT_orig`` (``log(x - min + 1)``) or ``boxcox`` (with ``lambda_``);
+``force_win=True`` winsorises up to ``winmax`` points whatever the skew and kurtosis (COINr's
+``force_win``). References: Becker et al. (2022), COINr, JOSS 7(78) 4567; OECD/JRC (2008)
+Handbook on Constructing Composite Indicators, step 3 (outliers) and step 5 (transformations).
+
 Examples
 --------
 >>> import numpy as np
@@ -23,11 +29,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..errors import ParameterError
+
 if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["check_skew_kurt", "kurt", "log_ct", "skew", "treat", "treat_vector", "winsorise"]
+__all__ = ["TRANSFORMS", "boxcox", "check_skew_kurt", "kurt", "log_ct", "log_ct_orig",
+           "log_ct_plus", "skew", "treat", "treat_vector", "winsorise"]
 
 
 def skew(x: np.ndarray) -> float:
@@ -82,9 +91,14 @@ def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2, kurt_thresh: float = 
 
 
 def winsorise(
-    x: np.ndarray, winmax: int | None = 5, skew_thresh: float = 2, kurt_thresh: float = 3.5
+    x: np.ndarray, winmax: int | None = 5, skew_thresh: float = 2, kurt_thresh: float = 3.5,
+    force_win: bool = False,
 ) -> tuple[np.ndarray, int]:
     """COINr's ``winsorise``: returns the winsorised copy and COINr's count of winsorised points.
+
+    With ``force_win`` the loop runs until ``winmax`` points are winsorised whatever the skew
+    and kurtosis (COINr: "forces winsorisation up to winmax"); the side is chosen by the sign
+    of the current skew at each step, as in COINr.
 
     Examples
     --------
@@ -100,9 +114,12 @@ def winsorise(
     nwin = 0
     imax = np.array([], dtype=int)
     imin = np.array([], dtype=int)
-    if passing is None or passing:
+    if force_win and winmax is None:
+        raise ParameterError("force_win=True needs a finite winmax (else every point would be "
+                             "winsorised)")
+    if passing is None or (passing and not force_win):
         return x, 0
-    while (not passing) and (winmax is None or nwin < winmax):
+    while (not passing or force_win) and (winmax is None or nwin < winmax):
         ok = ~np.isnan(x)
         if skew(x) >= 0:
             mx = np.max(x[ok])
@@ -123,6 +140,84 @@ def winsorise(
         if passing is None:
             break
     return x, int(nwin)
+
+
+def log_ct_plus(x: np.ndarray) -> np.ndarray:
+    """COINr's ``log_CT_plus``: ``log_CT`` if skew > 0, else ``-log(max + a - x)``.
+
+    ``a = 0.01*(max - min)``; the aim is to reduce absolute skew whatever its sign.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log_ct_plus(np.array([0.0, 99.0, 100.0])).round(4).tolist()
+    [-4.6151, -0.6931, -0.0]
+    """
+    import numpy as np
+
+    mn, mx = np.nanmin(x), np.nanmax(x)
+    a = 0.01 * (mx - mn)
+    if skew(np.asarray(x, dtype=float)) > 0:
+        return np.log(x - mn + a)
+    return -np.log(mx + a - x)
+
+
+def log_ct_orig(x: np.ndarray) -> np.ndarray:
+    """COINr's ``log_CT_orig`` (the COIN Tool's original): ``log(x - min(x) + 1)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> log_ct_orig(np.array([2.0, 3.0])).round(4).tolist()
+    [0.0, 0.6931]
+    """
+    import numpy as np
+
+    return np.log(x - np.nanmin(x) + 1)
+
+
+def boxcox(x: np.ndarray, lambda_: float, makepos: bool = True) -> np.ndarray:
+    """COINr's ``boxcox``: ``(x^lambda - 1)/lambda`` (``log x`` at 0), no optimisation.
+
+    With ``makepos`` (default) ``x`` is first shifted to ``x - min(x) + 1`` as COINr does;
+    without it every value must be > 0 (Box and Cox 1964).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> boxcox(np.array([0.0, 1.0, 2.0]), 2).tolist()
+    [0.0, 1.5, 4.0]
+    """
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    if lambda_ is None or not np.isfinite(lambda_):
+        raise ParameterError(f"boxcox: lambda_ must be a finite number, got {lambda_!r}")
+    if makepos:
+        x = x - np.nanmin(x) + 1
+    elif np.nanmin(x) <= 0:
+        raise ParameterError(f"boxcox with makepos=False: values must be > 0, found "
+                             f"{float(np.nanmin(x))!r}")
+    if lambda_ == 0:
+        return np.log(x)
+    return (x**lambda_ - 1) / lambda_
+
+
+#: Second-stage transforms of the treatment (COINr ``f2``).
+TRANSFORMS = ("log_CT", "log_CT_plus", "log_CT_orig", "boxcox")
+
+
+def _transform(x, f2, lambda_):
+    from .._validate import check_choice
+
+    check_choice("f2", f2, TRANSFORMS)
+    if f2 == "log_CT":
+        return log_ct(x)
+    if f2 == "log_CT_plus":
+        return log_ct_plus(x)
+    if f2 == "log_CT_orig":
+        return log_ct_orig(x)
+    return boxcox(x, lambda_)
 
 
 def log_ct(x: np.ndarray) -> np.ndarray:
@@ -148,6 +243,9 @@ def treat_vector(
     kurt_thresh: float = 3.5,
     log_fallback: bool = True,
     combine_treat: bool = False,
+    f2: str = "log_CT",
+    lambda_: float | None = None,
+    force_win: bool = False,
 ) -> tuple[np.ndarray, str, int]:
     """Apply COINr's two-stage treatment to one indicator.
 
@@ -155,8 +253,9 @@ def treat_vector(
     -------
     tuple
         ``(treated values, how, n_winsorised)`` with ``how`` one of ``"none"``,
-        ``"winsorised"``, ``"log"`` (winsorisation was not enough) or ``"undefined"`` (too few
-        points or zero variance: left untreated).
+        ``"winsorised"``, ``"log"`` (winsorisation was not enough; ``f2`` applied, named
+        ``"log"`` for ``log_CT`` and by ``f2`` otherwise) or ``"undefined"`` (too few points or
+        zero variance: left untreated).
 
     Examples
     --------
@@ -171,14 +270,14 @@ def treat_vector(
     p0 = check_skew_kurt(x, skew_thresh, kurt_thresh)
     if p0 is None:
         return x.copy(), "undefined", 0
-    if p0:
+    if p0 and not force_win:
         return x.copy(), "none", 0
-    x1, nwin = winsorise(x, winmax, skew_thresh, kurt_thresh)
+    x1, nwin = winsorise(x, winmax, skew_thresh, kurt_thresh, force_win=force_win)
     p1 = check_skew_kurt(x1, skew_thresh, kurt_thresh)
     if p1 is None or p1 or not log_fallback:
-        return x1, "winsorised", nwin
+        return x1, ("winsorised" if nwin else "none"), nwin
     base = x1 if combine_treat else x
-    return log_ct(base), "log", nwin
+    return _transform(base, f2, lambda_), ("log" if f2 == "log_CT" else f2), nwin
 
 
 def treat(
@@ -191,11 +290,16 @@ def treat(
     combine_treat: bool = False,
     indiv: dict[str, dict | str] | None = None,
     details: bool = True,
+    f2: str = "log_CT",
+    lambda_: float | None = None,
+    force_win: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Treat every column of ``data`` for outliers; returns ``(treated, details)``.
 
     ``indiv`` maps indicator codes to ``"none"`` (leave untreated) or to a dict overriding
-    ``winmax``/``skew_thresh``/``kurt_thresh``/``log_fallback`` for that indicator. With
+    ``winmax``/``skew_thresh``/``kurt_thresh``/``log_fallback``/``f2``/``lambda_``/
+    ``force_win`` for that indicator, or to ``{"transform": f2, ...}`` to apply a transform
+    unconditionally (e.g. ``{"transform": "boxcox", "lambda_": 0.5}``). With
     ``details=False`` the second item is None (faster; used by the uncertainty engine).
 
     Examples
@@ -216,9 +320,17 @@ def treat(
         x = data[c].to_numpy(dtype=float)
         if spec == "none":
             out[c], how, nwin = x.copy(), "none (by request)", 0
+        elif isinstance(spec, dict) and "transform" in spec:
+            sp = dict(spec)
+            f = sp.pop("transform")
+            out[c], how, nwin = _transform(x, f, sp.pop("lambda_", None)), f"{f} (by request)", 0
         else:
+            if not isinstance(spec, dict):
+                raise ParameterError(f"indiv[{c!r}] = {spec!r}: give 'none' or a dict of "
+                                     "treatment parameters")
             kw = dict(winmax=winmax, skew_thresh=skew_thresh, kurt_thresh=kurt_thresh,
-                      log_fallback=log_fallback, combine_treat=combine_treat)
+                      log_fallback=log_fallback, combine_treat=combine_treat, f2=f2,
+                      lambda_=lambda_, force_win=force_win)
             kw.update(spec)
             out[c], how, nwin = treat_vector(x, **kw)
         if details:

@@ -118,6 +118,7 @@ class _Engine:
         self.agg_nominal = ak["method"]
         self.dat_thresh = ak["dat_thresh"]
         self.upper = ak["upper"]
+        self.p = ak.get("p")
         self.wf = weights_frame(coin.meta, ak["weights"] if not isinstance(ak["weights"], str)
                                 else coin.weights[ak["weights"]])
         self.codes = self.wf["iCode"].tolist()
@@ -169,6 +170,12 @@ class _Engine:
                     if spec == "none":
                         cols.append(X[:, j].copy())
                         continue
+                    if "transform" in spec:
+                        from .treat import _transform
+
+                        cols.append(_transform(X[:, j], spec["transform"],
+                                               spec.get("lambda_")))
+                        continue
                     cols.append(treat_vector(X[:, j], **{**kw, **spec})[0])
                 self._treated[key] = np.column_stack(cols)
         return self._treated[key]
@@ -184,9 +191,19 @@ class _Engine:
             d = self.dirs.copy()
             if dirs:
                 d = np.array([float(dirs.get(c, x)) for c, x in zip(self.ind, d, strict=True)])
-            self._normed[key] = np.ascontiguousarray(normalise_array(
-                self.treated(winmax), d, method=method, codes=self.ind, targets=self.targets,
-                **spec))
+            if {"indiv", "use_meta", "ref"} & set(spec):
+                import pandas as pd
+
+                from .normalise import normalise
+
+                df = pd.DataFrame(self.treated(winmax), index=self.units, columns=self.ind)
+                arr = normalise(df, self.coin.meta, method=method,
+                                directions=dict(zip(self.ind, d, strict=True)),
+                                **spec).to_numpy()
+            else:
+                arr = normalise_array(self.treated(winmax), d, method=method, codes=self.ind,
+                                      targets=self.targets, **spec)
+            self._normed[key] = np.ascontiguousarray(arr)
         return self._normed[key]
 
     # --------------------------------------------------------------- aggregation (batched)
@@ -223,6 +240,29 @@ class _Engine:
                     wk = wk / wk.sum(axis=0)  # weights re-scaled to sum to 1 (as COINr)
                 hk = np.stack([have[k] for k in kids], axis=1)  # (n, kq)
                 nav = hk.sum(axis=1)
+                if callable(mth) or mth in ("generalised", "copeland"):
+                    # methods without a batched form: one call per weight set
+                    from .aggregate import aggregate_values
+
+                    if first:
+                        V3 = Xn[:, [self.ind.index(k) for k in kids]]
+                        V3 = np.broadcast_to(V3[:, :, None], (*V3.shape, R))
+                    else:
+                        V3 = np.stack([out[k] for k in kids], axis=1)
+                    V3 = np.where(hk[:, :, None], V3, np.nan)
+                    try:
+                        val = aggregate_values(V3, wk, method=mth, upper=self.upper,
+                                               p=self.p, codes=kids)
+                    except DataFileError:
+                        failed[:] = True
+                        val = np.full((V3.shape[0], R), np.nan)
+                    keep = nav > 0
+                    if th is not None:
+                        keep &= nav / len(kids) >= th
+                    val[~keep] = np.nan
+                    out[q] = val
+                    have[q] = keep
+                    continue
                 part = ~hk.all(axis=1)  # units missing some child: re-scale their weights
                 if first:
                     cols = [self.ind.index(k) for k in kids]
