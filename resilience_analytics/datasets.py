@@ -44,6 +44,7 @@ __all__ = [
     "files_read",
     "get",
     "get_path",
+    "licence_note",
     "names",
     "read",
     "sha256",
@@ -80,6 +81,9 @@ class Dataset:
     quirks: tuple[str, ...] = ()
     files: tuple[DataFile, ...] = ()
     package: str | None = None
+    #: licence restrictions that must be shown wherever the data's numbers appear:
+    #: "non-commercial", "share-alike", "no-redistribution", "no-explicit-licence"
+    licence_flags: tuple[str, ...] = ()
 
     def file(self, filename: str | None = None) -> DataFile:
         """Return the registry entry of ``filename`` (the first file when ``None``)."""
@@ -116,6 +120,7 @@ def _registry() -> dict[str, Dataset]:
             quirks=tuple(entry.get("quirks", [])),
             files=files,
             package=entry.get("package"),
+            licence_flags=tuple(entry.get("licence_flags", [])),
         )
     return out
 
@@ -315,12 +320,68 @@ def read(name: str, filename: str | None = None, **overrides: Any) -> pd.DataFra
     options = dict(entry.read.get("options", {}))
     options.update(overrides)
     fmt = entry.read.get("format", "csv")
-    if fmt != "csv":  # pragma: no cover - registry only holds csv today
-        raise DataFileError(f"{path}: unsupported format {fmt!r} in the registry")
+    if fmt == "vector":
+        return _read_vector(path, name, options)
+    if fmt == "xlsx":
+        try:
+            return pd.read_excel(path, **options)
+        except Exception as exc:  # openpyxl raises BadZipFile, KeyError, InvalidFileException
+            raise DataFileError(f"{path} (data set {name!r}) could not be read: {exc}") from exc
+    if fmt != "csv":
+        raise DataFileError(
+            f"{path}: unsupported format {fmt!r} in the registry; accepted: 'csv', 'vector', 'xlsx'"
+        )
     try:
         return pd.read_csv(path, low_memory=False, **options)
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
         raise DataFileError(f"{path} (data set {name!r}) could not be parsed: {exc}") from exc
+
+
+def _read_vector(path: Path, name: str, options: dict[str, Any]) -> Any:
+    """Read a GeoJSON/GeoPackage file with pyogrio into a GeoDataFrame (EPSG:4326)."""
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio", **options)
+    except Exception as exc:  # pyogrio raises its own DataSourceError/DataLayerError types
+        raise DataFileError(f"{path} (data set {name!r}) could not be read: {exc}") from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    return gdf
+
+
+def licence_note(names_: str | list[str]) -> list[str]:
+    """Return one warning line per data set whose licence restricts use of its numbers.
+
+    Shown wherever such numbers appear (report footers, column definitions, ``cite()``
+    users): non-commercial, share-alike, no-redistribution and no-explicit-licence data.
+
+    Parameters
+    ----------
+    names_ : str or list of str
+        Registered data-set names.
+
+    Returns
+    -------
+    list of str
+        Empty when none of the data sets is restricted.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> ra.datasets.licence_note("coinr_asem")
+    []
+    >>> ra.datasets.licence_note("berkeley_earth_major_cities")[0][:45]
+    'berkeley_earth_major_cities: non-commercial, '
+    """
+    if isinstance(names_, str):
+        names_ = [names_]
+    out = []
+    for n in names_:
+        ds = get(n)
+        if ds.licence_flags:
+            out.append(f"{n}: {', '.join(ds.licence_flags)} ({ds.licence})")
+    return out
 
 
 def available(name: str) -> bool:
@@ -378,6 +439,7 @@ def catalog(*, verify: bool = False) -> pd.DataFrame:
             "source": f"package {ds.package}" if ds.package else "data directory",
             "available": ok,
             "licence": ds.licence,
+            "licence_flags": ", ".join(ds.licence_flags),
             "official_url": ds.official_url,
             "citation": ds.citation,
         }
