@@ -609,6 +609,10 @@ class Coin:
 def build_example_coin(up_to: str | None = None) -> Coin:
     """Build COINr's ASEM example coin (51 countries, 49 indicators), as ``build_example_coin``.
 
+    The unit data are the lossless ``asem_iData_17digits.csv`` (COINr's ``ASEM_iData`` written
+    with 17 significant digits, so every double is COINr's own; the 15-digit file changes
+    482 values in the last place and breaks a tie in ``TolMin``).
+
     Steps: Denominate (framework denominators) → Impute (EurAsia group mean) → Screen (90 %
     availability, by NA, on the imputed data set) → Treat (winmax 5) → Normalise (min-max 0–100)
     → Aggregate (arithmetic mean). ``up_to`` stops after the named step (``"new_coin"``,
@@ -628,7 +632,7 @@ def build_example_coin(up_to: str | None = None) -> Coin:
         up_to = "aggregate"
     check_choice("up_to", str(up_to).lower(), order)
     stop = order.index(str(up_to).lower())
-    idata = datasets.read("coinr_asem", "asem_iData.csv")
+    idata = datasets.read("coinr_asem", "asem_iData_17digits.csv")
     imeta = datasets.read("coinr_asem", "asem_iMeta.csv")
     coin = Coin(idata, imeta, level_names=["Indicator", "Pillar", "Sub-index", "Index"])
     calls = [
