@@ -17,7 +17,10 @@ The surface, by step (each a module too):
 - panel data: :func:`build_panel` (one coin per year), :func:`panel_trends`,
   :func:`country_panel` (WorldRiskIndex 2000-2022, ND-GAIN 1995-2020);
 - uncertainty and sensitivity: :func:`uncertainty`, :func:`sensitivity`, :func:`noisy_weights`;
-- the city risk index: :func:`build_city_index`, :func:`city_coin`.
+- the city products (fixed goalposts, INFORM-style; ``frameworks/README.md``):
+  :func:`city_hazard_index`, :func:`city_risk_index`, with :func:`hazard_goalposts`,
+  :func:`national_context`, :func:`screen_indicators`, :func:`un_subregions`;
+- the earlier min-max city index: :func:`build_city_index`, :func:`city_coin`.
 
 Examples
 --------
@@ -29,7 +32,7 @@ Examples
 
 from __future__ import annotations
 
-from . import analysis, panel, weights
+from . import analysis, panel, products, weights
 from .aggregate import AGG_METHODS, aggregate_values, copeland, outrank_matrix
 from .analysis import (
     compare,
@@ -42,6 +45,14 @@ from .analysis import (
     vif,
 )
 from .panel import build_panel, country_panel, panel_trends
+from .products import (
+    city_hazard_index,
+    city_risk_index,
+    hazard_goalposts,
+    national_context,
+    screen_indicators,
+    un_subregions,
+)
 from .city import build_city_index, city_coin
 from .framework import check_framework, city_framework, lineage, read_framework
 from .impute import data_availability, impute, screen
@@ -53,6 +64,13 @@ from .weights import equal_weights, optimal_weights, pca_weights
 
 __all__ = [
     "analysis",
+    "city_hazard_index",
+    "city_risk_index",
+    "hazard_goalposts",
+    "national_context",
+    "products",
+    "screen_indicators",
+    "un_subregions",
     "build_panel",
     "copeland",
     "corr_flags",
