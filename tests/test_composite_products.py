@@ -179,3 +179,35 @@ def test_national_context_never_drops_a_country_and_flags_imputation():
     east = full[(full["un_subregion"] == "Eastern Asia") & ~full["imputed"]]
     assert ctx.loc["TWN", "VU"] == pytest.approx(east["VU"].median())
     assert (maps["n"] >= 150).all() and maps["r2"].between(0, 1).all()
+
+
+def test_input_uncertainty_over_hazard_parameters_and_pipeline_choices():
+    from resilience_analytics.composite.gsa import input_uncertainty
+    from resilience_analytics.composite.products import city_model
+
+    base = example_hazard_table(40, seed=6)
+    calls = []
+
+    def exposure_fn(radius_km):  # a hazard computation parameter: wider radius, more events
+        calls.append(radius_km)
+        t = base.copy()
+        for c in ("eq_rate_pga_0p1g", "fl_rate", "tc_rate_64kt"):
+            t[c] = t[c] * (radius_km / 100.0) ** (2 if c == "fl_rate" else 1)
+        return t
+
+    model = city_model(base, exposure_fn=exposure_fn, context=_ctx())
+    factors = {"radius_km": [50.0, 100.0, 150.0], "drop": [None, "fl_rate", "tc_rate_96kt"],
+               "risk_weights": [(1, 1, 1), (2, 1, 1)]}
+    res = input_uncertainty(model, factors, n=16, seed=2, n_boot=200,
+                            nominal={"radius_km": 100.0, "drop": None,
+                                     "risk_weights": (1, 1, 1)})
+    assert len(calls) == 3  # one hazard table per distinct radius (cached)
+    assert res.ranks.shape == (40, 16 * 5)
+    # rank statistics on the 2N independent runs only
+    a_b = res.ranks.iloc[:, :32].to_numpy()
+    assert np.allclose(res.rank_stats["median"], np.median(a_b, axis=1))
+    assert list(res.runs["block"][:32].unique()) == ["A", "B"]
+    ind = res.indices
+    assert list(ind.index) == list(factors)
+    assert (ind["ST_high"] >= ind["ST_low"]).all()
+    assert res.indices.attrs["interval"].startswith("percentile bootstrap")

@@ -16,7 +16,11 @@ The surface, by step (each a module too):
   :func:`strengths_weaknesses`, :func:`outrank_matrix` / :func:`copeland`;
 - panel data: :func:`build_panel` (one coin per year), :func:`panel_trends`,
   :func:`country_panel` (WorldRiskIndex 2000-2022, ND-GAIN 1995-2020);
-- uncertainty and sensitivity: :func:`uncertainty`, :func:`sensitivity`, :func:`noisy_weights`;
+- uncertainty and sensitivity: :func:`uncertainty`, :func:`sensitivity`, :func:`noisy_weights`
+  (pipeline choices, batched); :func:`input_uncertainty` (any input choice: hazard parameters,
+  leave-one-out, weight sets, imputation; COINr's design and percentile bootstrap),
+  :func:`remove_elements`, :func:`sobol_design`, :func:`sobol_estimates`;
+- drivers: :func:`drivers` (variance-based main effects and Shapley effects from given data);
 - the city products (fixed goalposts, INFORM-style; ``frameworks/README.md``):
   :func:`city_hazard_index`, :func:`city_risk_index`, with :func:`hazard_goalposts`,
   :func:`national_context`, :func:`screen_indicators`, :func:`un_subregions`;
@@ -32,7 +36,7 @@ Examples
 
 from __future__ import annotations
 
-from . import analysis, panel, products, weights
+from . import analysis, gsa, panel, products, weights
 from .aggregate import AGG_METHODS, aggregate_values, copeland, outrank_matrix
 from .analysis import (
     compare,
@@ -44,6 +48,7 @@ from .analysis import (
     strengths_weaknesses,
     vif,
 )
+from .gsa import drivers, input_uncertainty, remove_elements, sobol_design, sobol_estimates
 from .panel import build_panel, country_panel, panel_trends
 from .products import (
     city_hazard_index,
@@ -64,6 +69,12 @@ from .weights import equal_weights, optimal_weights, pca_weights
 
 __all__ = [
     "analysis",
+    "drivers",
+    "gsa",
+    "input_uncertainty",
+    "remove_elements",
+    "sobol_design",
+    "sobol_estimates",
     "city_hazard_index",
     "city_risk_index",
     "hazard_goalposts",

@@ -45,6 +45,7 @@ __all__ = [
     "CONTEXT_SOURCES",
     "HAZARD_COMPONENTS",
     "city_hazard_index",
+    "city_model",
     "city_risk_index",
     "example_hazard_table",
     "hazard_goalposts",
@@ -313,7 +314,11 @@ def _fit_map(x, y):
     return float(a), float(b), float(r**2), int(m.sum())
 
 
-def national_context(iso3=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+IMPUTE_METHODS = ("subregion_median", "continent_median", "global_median")
+
+
+def national_context(iso3=None, *, impute: str = "subregion_median"
+                     ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Vulnerability and lack of coping capacity per country on INFORM's 0-10 scale.
 
     Order of sources (first available wins, recorded in ``source``):
@@ -325,6 +330,8 @@ def national_context(iso3=None) -> tuple[pd.DataFrame, pd.DataFrame]:
        whose line fits better (higher R², reported in ``mappings``) is used first;
     4. the median of the countries of the same UN subregion that have a value (flagged
        ``imputed``); a country without a subregion gets the global median (flagged).
+       ``impute="continent_median"`` or ``"global_median"`` are the alternatives the
+       uncertainty analysis can vary.
 
     Parameters
     ----------
@@ -350,8 +357,10 @@ def national_context(iso3=None) -> tuple[pd.DataFrame, pd.DataFrame]:
 
     from .. import countries
 
+    check_choice("impute", impute, IMPUTE_METHODS)
     c = countries.country_context()
-    reg = un_subregions()["un_subregion"]
+    regs = un_subregions()
+    reg = regs["un_subregion"]
     idx = c.index if iso3 is None else pd.Index(pd.unique(pd.Series(list(iso3)).dropna()),
                                                 name="iso3")
     cc = c.reindex(c.index.union(idx))
@@ -391,15 +400,19 @@ def national_context(iso3=None) -> tuple[pd.DataFrame, pd.DataFrame]:
                          else b for a, b in zip(src, s, strict=True)], index=cc.index)
     out["un_subregion"] = out.index.map(reg)
     imputed = pd.Series(False, index=out.index)
+    by = {"subregion_median": out["un_subregion"],
+          "continent_median": pd.Series(out.index.map(regs["continent"]), index=out.index),
+          "global_median": pd.Series("world", index=out.index)}[impute]
     for dim in ("VU", "CC"):
         miss = out[dim].isna()
-        med = out.loc[~miss].groupby("un_subregion")[dim].median()
+        med = out.loc[~miss, dim].groupby(by[~miss]).median()
         if miss.any():
-            fill = pd.to_numeric(out.loc[miss, "un_subregion"].map(med), errors="coerce")
+            fill = pd.to_numeric(by[miss].map(med), errors="coerce")
             fill = fill.fillna(out.loc[~miss, dim].median())
             out.loc[miss, dim] = fill.to_numpy(dtype=float)
         imputed |= miss
-    src[imputed] = CONTEXT_SOURCES[3]
+    src[imputed] = CONTEXT_SOURCES[3] if impute == "subregion_median" else \
+        f"imputed: {impute.replace('_', ' ')}"
     out["source"] = src
     out["imputed"] = imputed
     out.index.name = "iso3"
@@ -591,3 +604,92 @@ def example_hazard_table(n: int = 20, *, seed: int = 0) -> pd.DataFrame:
     df["name"] = [f"Example City {i}" for i in range(n)]
     df["country_iso3"] = np.where(np.arange(n) % 2 == 0, "XAA", "XBB")
     return df
+
+
+def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
+               context=None) -> Any:
+    """A model for :func:`~resilience_analytics.composite.gsa.input_uncertainty` over the city
+    products: every factor is an input choice.
+
+    Factors the returned ``model(**factors)`` understands:
+
+    ``drop``
+        an indicator to leave out (``None`` keeps all): COINr's ``remove_elements``;
+    ``hazard_weights``
+        a dict of hazard-component weights (``None``: equal);
+    ``risk_weights``
+        (hazard, VU, CC) weights of the risk index;
+    ``impute``
+        the national imputation method (:data:`IMPUTE_METHODS`);
+    anything else
+        a parameter of the hazard computation, passed to ``exposure_fn(**params)`` (default
+        ``ra.hazards.exposure(cities, **params)`` for the cities of ``exposure``), e.g.
+        ``radius_km``; results are cached per distinct parameter set.
+
+    Parameters
+    ----------
+    exposure : pandas.DataFrame, optional
+        Nominal hazard table (hazard v2 columns, ``country_iso3``); default the gazetteer's.
+    product : str
+        ``"risk"`` (scores = ``risk``) or ``"hazard"`` (scores = ``hazard_index``).
+    exposure_fn : callable, optional
+        Recomputes the hazard table for hazard-computation factors.
+    context : pandas.DataFrame, optional
+        A fixed national context (else :func:`national_context`, varied by ``impute``).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> ex = example_hazard_table(8)
+    >>> m = city_model(ex, product="hazard")
+    >>> bool((m(drop="fl_rate") != m(drop=None)).any())
+    True
+    """
+    check_choice("product", product, ("risk", "hazard"))
+    own = {"drop", "hazard_weights", "risk_weights", "impute"}
+    tables: dict[str, Any] = {}
+    contexts: dict[str, Any] = {}
+
+    def table(params):
+        nonlocal exposure
+        if not params:
+            if exposure is None:
+                from .. import hazards
+
+                exposure = hazards.exposure()
+            return exposure
+        key = repr(sorted(params.items()))
+        if key not in tables:
+            if exposure_fn is not None:
+                tables[key] = exposure_fn(**params)
+            else:
+                from .. import hazards
+
+                cities = None if exposure is None else exposure
+                tables[key] = hazards.exposure(cities, **params)
+        return tables[key]
+
+    def model(**f):
+        params = {k: v for k, v in f.items() if k not in own}
+        ex = table(params)
+        drop = f.get("drop")
+        hi = city_hazard_index(ex, drop=[drop] if drop else (),
+                               weights=f.get("hazard_weights"))
+        if product == "hazard":
+            return hi["hazard_index"]
+        imp = f.get("impute", "subregion_median")
+        if context is not None:
+            if "impute" in f:
+                raise ParameterError("city_model: the impute factor varies but a fixed "
+                                     "context= was given")
+            ctx = context
+        else:
+            if imp not in contexts:
+                contexts[imp] = national_context(hi["country_iso3"].dropna().unique(),
+                                                 impute=imp)[0]
+            ctx = contexts[imp]
+        r = city_risk_index(hazard=hi, context=ctx,
+                            weights=f.get("risk_weights") or (1, 1, 1))
+        return r["risk"]
+
+    return model

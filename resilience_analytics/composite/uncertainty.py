@@ -718,11 +718,15 @@ def sensitivity(
 ) -> SensitivityResult:
     """Variance-based sensitivity: first-order and total Sobol indices with bootstrap intervals.
 
-    Samples ``n * (d + 2)`` replications with SALib's Sobol/Saltelli design on the unit
-    hypercube (``d`` = number of varying assumptions), maps each row onto the assumptions as
-    :func:`uncertainty` does, and analyses COINr's scalar output: the mean absolute rank change
-    of the target against the nominal ranks. Intervals are SALib's bootstrap (``conf_level``,
-    default 90 %, i.e. the 5–95 % interval COINr reports).
+    COINr's ``get_sensitivity(SA_type = "SA")`` (Becker et al. 2022): the design
+    ``[A; B; AB_1..AB_d]`` (:func:`~resilience_analytics.composite.gsa.sobol_design`, ``n``
+    rows per block, ``n (d + 2)`` replications, ``d`` = number of varying assumptions), each
+    row mapped onto the assumptions as :func:`uncertainty` does; the output is COINr's mean
+    absolute rank change of the target against the nominal ranks; ``S1`` (Saltelli 2010) and
+    ``ST`` (Jansen) with **percentile bootstrap** intervals (``num_resamples``, ``conf_level``,
+    default the 5-95 % interval COINr reports). The uncertainty part (``uncertainty``
+    attribute: ``rank_stats``, ``score_stats``) is computed on the ``2n`` independent
+    replications of ``A`` and ``B`` only, as COINr does.
 
     Examples
     --------
@@ -733,12 +737,10 @@ def sensitivity(
     >>> bool(sa.indices.loc["aggregation", "ST"] > sa.indices.loc["winmax", "ST"])
     True
     """
-    import warnings
-
     import numpy as np
     import pandas as pd
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+
+    from .gsa import sobol_design, sobol_estimates
 
     seed = settings.seed if seed is None else seed
     progress = settings.progress if progress is None else progress
@@ -747,32 +749,24 @@ def sensitivity(
     if len(facs) < 2:
         raise ParameterError("sensitivity analysis needs at least two varying assumptions; "
                              "use uncertainty() for one")
-    problem = {"num_vars": len(facs), "names": [f for f, _ in facs],
-               "bounds": [[0.0, 1.0]] * len(facs)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        U = sobol_sample.sample(problem, int(n), calc_second_order=False, scramble=True,
-                                seed=seed)
+    names = [f for f, _ in facs]
+    d, n = len(facs), int(n)
+    U = sobol_design(d, n, seed=seed)
     ua, nominal = _evaluate(coin, U, facs, W, target, progress, return_records, None)
     ranks = ua.ranks.to_numpy()
     with np.errstate(all="ignore"):
         y = np.nanmean(np.abs(ranks - nominal[:, None]), axis=0)
     if np.isnan(y).any():
-        bad = ua.records if ua.records is not None else None
-        del bad
         raise DataFileError(
             f"{int(np.isnan(y).sum())} of {len(y)} replications failed (e.g. values <= 0 "
             "under a geometric mean); Sobol indices need every replication: change the "
             "normalisation alternatives so every method's domain is respected")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        Si = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                   num_resamples=num_resamples, conf_level=conf_level,
-                                   seed=seed)
-    df = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"],
-                       "ST_conf": Si["ST_conf"]}, index=pd.Index(problem["names"],
-                                                                 name="assumption"))
-    for s in ("S1", "ST"):
-        df[f"{s}_low"] = df[s] - df[f"{s}_conf"]
-        df[f"{s}_high"] = df[s] + df[f"{s}_conf"]
-    return SensitivityResult(df, y, ua, int(n))
+    est = sobol_estimates(y, n, d, n_boot=num_resamples, conf_level=conf_level, seed=seed)
+    est.index = pd.Index(names, name="assumption")
+    cols = ["S1", "S1_conf", "ST", "ST_conf", "S1_low", "S1_high", "ST_low", "ST_high"]
+    df = est[cols]
+    df.attrs["interval"] = est.attrs["interval"]
+    # uncertainty statistics from the 2n independent runs (A and B) only
+    ind = slice(0, 2 * n)
+    ua_ind, _ = _evaluate(coin, U[ind], facs, W, target, False, return_records, nominal)
+    return SensitivityResult(df, y, ua_ind, n)
