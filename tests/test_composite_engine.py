@@ -381,3 +381,18 @@ def test_non_integer_framework_level_named(level):
     m.loc[0, "Level"] = level
     with pytest.raises(FrameworkError, match=f"'x1' has Level {level!r}"):
         check_framework(m)
+
+
+def test_numpy_skew_kurt_equal_scipy_bias_corrected():
+    from scipy import stats
+
+    from resilience_analytics.composite.treat import kurt, skew
+
+    rng = np.random.default_rng(5)
+    for n in (6, 7, 51, 500):
+        x = rng.lognormal(size=n)
+        x[0] = np.nan
+        v = x[~np.isnan(x)]
+        assert skew(x) == pytest.approx(stats.skew(v, bias=False), rel=1e-12)
+        assert kurt(x) == pytest.approx(stats.kurtosis(v, bias=False), rel=1e-12)
+    assert np.isnan(skew(np.ones(5))) and np.isnan(kurt(np.array([1.0, 2.0, 3.0])))

@@ -119,12 +119,19 @@ def impute(
         return out.fillna(stat)
     if groups is None:
         raise ParameterError(f"method={method!r} needs groups= (a group label per unit)")
-    g = pd.Series(np.asarray(groups), index=data.index)
-    how = "mean" if method == "mean_group" else "median"
-    filled = out[g.notna()].groupby(g[g.notna()]).transform(how)
-    mask = out.isna() & g.notna().to_numpy()[:, None]
-    out = out.mask(mask, filled.reindex(out.index))
-    return out
+    codes, _ = pd.factorize(pd.Series(np.asarray(groups, dtype=object)), use_na_sentinel=True)
+    X = out.to_numpy(dtype=float, copy=True)
+    miss = np.isnan(X)
+    for k in range(codes.max() + 1):
+        rows = codes == k
+        if not (miss[rows].any()):
+            continue
+        block = X[rows]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a group without values stays NaN
+            stat = (np.nanmean if method == "mean_group" else np.nanmedian)(block, axis=0)
+        X[rows] = np.where(np.isnan(block), stat[None, :], block)
+    return pd.DataFrame(X, index=out.index, columns=out.columns)
 
 
 def data_availability(data: pd.DataFrame) -> pd.DataFrame:

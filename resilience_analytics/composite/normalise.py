@@ -423,11 +423,10 @@ def normalise(
     targets = None
     if meta is not None:
         mi = meta.set_index("iCode")
-        dirs = np.array([float(mi.at[c, "Direction"]) if c in mi.index else 1.0 for c in cols])
+        dirs = pd.to_numeric(mi["Direction"], errors="coerce").reindex(cols).fillna(1.0
+                                                                              ).to_numpy(float)
         if "Target" in mi.columns:
-            targets = np.array(
-                [float(mi.at[c, "Target"]) if c in mi.index else np.nan for c in cols]
-            )
+            targets = pd.to_numeric(mi["Target"], errors="coerce").reindex(cols).to_numpy(float)
     if directions is not None:
         dirs = np.array([float(directions.get(c, d)) for c, d in zip(cols, dirs, strict=True)])
     if "ref" in params:

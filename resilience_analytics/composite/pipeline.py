@@ -308,7 +308,11 @@ class Coin:
     @property
     def indicator_codes(self) -> list[str]:
         """Indicator codes in framework order."""
-        return self.meta.loc[self.meta["Type"] == "Indicator", "iCode"].tolist()
+        cache = getattr(self, "_ind_cache", None)
+        if cache is None or cache[0] is not self.meta:
+            cache = (self.meta, self.meta.loc[self.meta["Type"] == "Indicator", "iCode"].tolist())
+            self._ind_cache = cache
+        return list(cache[1])
 
     @property
     def n_levels(self) -> int:
@@ -332,6 +336,16 @@ class Coin:
             cache = (self.meta, kids)
             self._kids_cache = cache
         return list(cache[1].get(code, []))
+
+    def _structure(self) -> list:
+        """``[(level, [(parent, children), ...]), ...]`` for levels 2..L, cached per framework."""
+        cache = getattr(self, "_struct_cache", None)
+        if cache is None or cache[0] is not self.meta:
+            st = [(lev, [(q, self.children(q)) for q in self.codes_at(lev)])
+                  for lev in range(2, self.n_levels + 1)]
+            cache = (self.meta, st)
+            self._struct_cache = cache
+        return cache[1]
 
     def codes_at(self, level: int) -> list[str]:
         """Indicator/aggregate codes at ``level``, in framework order."""
@@ -363,9 +377,12 @@ class Coin:
         framework's ``Denominator`` column); the denominator is first divided by ``scale``
         (COINr's ScaleFactor, default 1).
         """
+        import numpy as np
+        import pandas as pd
+
         self._record("denominate", dict(dset=dset, denomby=denomby, scale=scale,
                                         write_to=write_to))
-        x = self._get(dset).copy()
+        x = self._get(dset)
         if denomby is None:
             m = self.meta
             sel = m[(m["Type"] == "Indicator") & m["Denominator"].notna()]
@@ -378,8 +395,14 @@ class Coin:
                 raise DataFileError(
                     f"denominator {den!r} of indicator {code!r} is not a column of the unit data"
                 )
-            d = self.units[den].reindex(x.index).astype(float) / float(scale.get(code, 1.0))
-            x[code] = x[code] / d
+        if denomby:
+            codes = list(denomby)
+            D = self.units[[denomby[c] for c in codes]].reindex(x.index).to_numpy(dtype=float)
+            D = D / np.array([float(scale.get(c, 1.0)) for c in codes])
+            cols = [x.columns.get_loc(c) for c in codes]
+            X = x.to_numpy(dtype=float, copy=True)
+            X[:, cols] = X[:, cols] / D
+            x = pd.DataFrame(X, index=x.index, columns=x.columns)
         self.data[write_to or "Denominated"] = x
         return self
 
@@ -517,36 +540,82 @@ class Coin:
                                        dat_thresh=dat_thresh, upper=upper, p=p,
                                        write_to=write_to))
         nag = self.n_levels - 1
-        method_of = resolve_methods(self.meta, method)
+        key = repr(method) if not callable(method) and "function" not in repr(method) else None
+        mcache = getattr(self, "_method_cache", None)
+        if mcache is None or mcache[0] is not self.meta:
+            mcache = (self.meta, {})
+            self._method_cache = mcache
+        if key is not None and key in mcache[1]:
+            method_of = mcache[1][key]
+        else:
+            method_of = resolve_methods(self.meta, method)
+            if key is not None:
+                mcache[1][key] = method_of
         th = dat_thresh if isinstance(dat_thresh, list | tuple) else [dat_thresh] * nag
         if len(th) != nag:
             raise ParameterError(f"dat_thresh: give 1 or {nag} values (one per aggregation "
                                  f"level), got {len(th)}")
+        import numpy as np
+
         if isinstance(weights, str):
             if weights not in self.weights:
                 raise ParameterError(f"weights={weights!r} is not a weight set; available: "
                                      f"{list(self.weights)}")
             wf = self.weights[weights]
+            wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
+        elif weights is None:
+            cache = getattr(self, "_w0_cache", None)
+            if cache is None or cache[0] is not self.meta:
+                wf = weights_frame(self.meta)
+                cache = (self.meta, dict(zip(wf["iCode"], wf["Weight"], strict=True)))
+                self._w0_cache = cache
+            wmap = cache[1]
         else:
             wf = weights_frame(self.meta, weights)
-        wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
+            wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
         x = self._get(dset)
-        cols = {c: x[c].to_numpy(dtype=float) for c in self.indicator_codes}
-        for lev in range(2, self.n_levels + 1):
-            for parent in self.codes_at(lev):
-                kids = self.children(parent)
-                X = pd.DataFrame({k: cols[k] for k in kids}).to_numpy()
-                w = [wmap[k] for k in kids]
-                import numpy as np
-
+        ind = self.indicator_codes
+        miss = [c for c in ind if c not in x.columns]
+        if miss:
+            raise ParameterError(f"aggregate: indicator(s) {miss[:5]} are not columns of "
+                                 f"{dset!r}")
+        Xi = x[ind].to_numpy(dtype=float)
+        cols = {c: Xi[:, j] for j, c in enumerate(ind)}
+        for lev, parents in self._structure():
+            for parent, kids in parents:
+                X = np.column_stack([cols[k] for k in kids])
+                w = np.array([wmap[k] for k in kids], dtype=float)
                 cols[parent] = _agg.aggregate_values(
-                    X, np.array(w), method=method_of[parent], dat_thresh=th[lev - 2],
+                    X, w, method=method_of[parent], dat_thresh=th[lev - 2],
                     upper=upper, codes=kids, p=p)
-        out = pd.DataFrame(cols, index=x.index)
+        out = pd.DataFrame(cols, index=x.index, copy=False)
         self.data[write_to or "Aggregated"] = out
         return self
 
     # ------------------------------------------------------------------ replay
+    def _fresh(self) -> Coin:
+        """A new coin holding only ``Raw``, sharing this coin's validated framework and data.
+
+        What :meth:`regen` starts from: the framework and unit data were validated when this
+        coin was built and are not modified by any step (every step writes a new data set), so
+        they are shared rather than re-validated.
+        """
+        new = object.__new__(Coin)
+        new.meta = self.meta
+        new.units = self.units
+        new.data = {"Raw": self.data["Raw"]}
+        new.log = {}
+        new.analysis = {}
+        new.weights = {k: v.copy() for k, v in self.weights.items()}
+        new.level_names = list(self.level_names)
+        new._init_args = self._init_args
+        new._source = self._source
+        for attr in ("_kids_cache", "_struct_cache", "_ind_cache", "_w0_cache",
+                     "_method_cache"):
+            if hasattr(self, attr):
+                setattr(new, attr, getattr(self, attr))
+        return new
+
     def regen(self, changes: dict[str, dict[str, Any]] | None = None) -> Coin:
         """Rebuild the coin from Raw by replaying the log, with ``changes`` applied.
 
@@ -559,8 +628,7 @@ class Coin:
         if unknown:
             raise ParameterError(f"regen: step(s) {sorted(unknown)} were not run; logged steps: "
                                  f"{list(self.log)}")
-        new = Coin(*self._source, **self._init_args)
-        new.weights = {k: v.copy() for k, v in self.weights.items()}
+        new = self._fresh()
         for step, kwargs in self.log.items():
             change = changes.get(step, {})
             if step == "normalise" and change.get("method", kwargs["method"]) != kwargs["method"]:

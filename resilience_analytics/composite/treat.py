@@ -35,12 +35,29 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["TRANSFORMS", "boxcox", "check_skew_kurt", "kurt", "log_ct", "log_ct_orig",
+__all__ = ["TRANSFORMS", "boxcox", "check_skew_kurt", "skew_kurt_columns", "kurt", "log_ct", "log_ct_orig",
            "log_ct_plus", "skew", "treat", "treat_vector", "winsorise"]
+
+
+def _moments(x):
+    """Central moments m2, m3, m4 of the non-missing values (numpy only: this runs in loops)."""
+    import numpy as np
+
+    x = x[~np.isnan(x)]
+    n = x.size
+    if n == 0:
+        return 0, 0.0, 0.0, 0.0
+    d = x - x.mean()
+    d2 = d * d
+    return n, d2.mean(), (d2 * d).mean(), (d2 * d2).mean()
 
 
 def skew(x: np.ndarray) -> float:
     """Sample skewness (type 2, as ``e1071::skewness(type = 2)`` and Excel), NaN removed.
+
+    ``G1 = g1 sqrt(n (n - 1)) / (n - 2)`` with ``g1 = m3 / m2^(3/2)`` (Joanes and Gill 1998);
+    equal to ``scipy.stats.skew(x, bias=False)`` (tested), computed with numpy because the
+    treatment calls it in loops.
 
     Examples
     --------
@@ -49,16 +66,20 @@ def skew(x: np.ndarray) -> float:
     1.6523
     """
     import numpy as np
-    from scipy import stats
 
-    x = x[~np.isnan(x)]
-    if x.size < 3 or np.all(x == x[0]):
+    x = np.asarray(x, dtype=float)
+    n, m2, m3, _ = _moments(x)
+    if n < 3 or m2 == 0 or np.all(x[~np.isnan(x)] == x[~np.isnan(x)][0]):
         return float("nan")
-    return float(stats.skew(x, bias=False))
+    g1 = m3 / m2**1.5
+    return float(g1 * np.sqrt(n * (n - 1)) / (n - 2))
 
 
 def kurt(x: np.ndarray) -> float:
     """Sample excess kurtosis (type 2, as ``e1071::kurtosis(type = 2)`` and Excel), NaN removed.
+
+    ``G2 = ((n + 1) g2 + 6)(n - 1) / ((n - 2)(n - 3))`` with ``g2 = m4 / m2^2 - 3`` (Joanes and
+    Gill 1998); equal to ``scipy.stats.kurtosis(x, bias=False)`` (tested).
 
     Examples
     --------
@@ -67,12 +88,13 @@ def kurt(x: np.ndarray) -> float:
     4.987
     """
     import numpy as np
-    from scipy import stats
 
-    x = x[~np.isnan(x)]
-    if x.size < 4 or np.all(x == x[0]):
+    x = np.asarray(x, dtype=float)
+    n, m2, _, m4 = _moments(x)
+    if n < 4 or m2 == 0 or np.all(x[~np.isnan(x)] == x[~np.isnan(x)][0]):
         return float("nan")
-    return float(stats.kurtosis(x, bias=False))
+    g2 = m4 / m2**2 - 3
+    return float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
 def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2, kurt_thresh: float = 3.5) -> bool | None:
@@ -84,10 +106,31 @@ def check_skew_kurt(x: np.ndarray, skew_thresh: float = 2, kurt_thresh: float = 
     >>> check_skew_kurt(np.arange(20.0))
     True
     """
-    s, k = skew(x), kurt(x)
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    s, k = _sk(x[~np.isnan(x)])
     if s != s or k != k:
         return None
     return bool(abs(s) < skew_thresh or k < kurt_thresh)
+
+
+def _sk(v):
+    """(skew, kurt) of a NaN-free vector from one pass of moments (NaN where undefined)."""
+    n = v.size
+    if n < 3:
+        return float("nan"), float("nan")
+    d = v - v.sum() / n
+    d2 = d * d
+    m2 = d2.sum() / n
+    if m2 == 0 or (v == v[0]).all():
+        return float("nan"), float("nan")
+    m3 = (d2 * d).sum() / n
+    sk = m3 / m2**1.5 * (n * (n - 1)) ** 0.5 / (n - 2)
+    if n < 4:
+        return float(sk), float("nan")
+    g2 = (d2 * d2).sum() / n / m2**2 - 3
+    return float(sk), float(((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3)))
 
 
 def winsorise(
@@ -110,35 +153,42 @@ def winsorise(
     import numpy as np
 
     x = np.array(x, dtype=float)
-    passing = check_skew_kurt(x, skew_thresh, kurt_thresh)
-    nwin = 0
-    imax = np.array([], dtype=int)
-    imin = np.array([], dtype=int)
     if force_win and winmax is None:
         raise ParameterError("force_win=True needs a finite winmax (else every point would be "
                              "winsorised)")
+    ok = ~np.isnan(x)
+    v = x[ok]
+
+    def test(v):
+        s, k = _sk(v)
+        return (None if (s != s or k != k) else bool(abs(s) < skew_thresh or
+                                                     k < kurt_thresh)), s
+
+    passing, s = test(v)
     if passing is None or (passing and not force_win):
         return x, 0
+    nmax = nmin = 0  # sizes of the latest tie sets winsorised at each end (COINr's count)
+    nwin = 0
     while (not passing or force_win) and (winmax is None or nwin < winmax):
-        ok = ~np.isnan(x)
-        if skew(x) >= 0:
-            mx = np.max(x[ok])
-            imax = np.flatnonzero(ok & (x == mx))
-            rest = x[ok & (x != mx)]
-            if rest.size == 0:
+        if s >= 0:
+            mx = v.max()
+            sel = v == mx
+            if sel.all():
                 break
-            x[imax] = rest.max()
+            v[sel] = v[~sel].max()
+            nmax = int(sel.sum())
         else:
-            mn = np.min(x[ok])
-            imin = np.flatnonzero(ok & (x == mn))
-            rest = x[ok & (x != mn)]
-            if rest.size == 0:
+            mn = v.min()
+            sel = v == mn
+            if sel.all():
                 break
-            x[imin] = rest.min()
-        nwin = imax.size + imin.size
-        passing = check_skew_kurt(x, skew_thresh, kurt_thresh)
+            v[sel] = v[~sel].min()
+            nmin = int(sel.sum())
+        nwin = nmax + nmin
+        passing, s = test(v)
         if passing is None:
             break
+    x[ok] = v
     return x, int(nwin)
 
 
@@ -310,14 +360,25 @@ def treat(
     >>> details.loc["a", "treatment"], details.loc["b", "treatment"]
     ('winsorised', 'none')
     """
+    import numpy as np
     import pandas as pd
 
     out = {}
     rows = []
     indiv = indiv or {}
-    for c in data.columns:
+    X = data.to_numpy(dtype=float)
+    sk0, ku0 = skew_kurt_columns(X)
+    for j, c in enumerate(data.columns):
         spec = indiv.get(c, {})
-        x = data[c].to_numpy(dtype=float)
+        x = X[:, j]
+        if spec == {} and not force_win and (np.isnan(sk0[j]) or np.isnan(ku0[j]) or
+                                              abs(sk0[j]) < skew_thresh or ku0[j] < kurt_thresh):
+            # passes COINr's test (or is undefined): untreated, as treat_vector would return
+            out[c] = x.copy()
+            if details:
+                how = "undefined" if (np.isnan(sk0[j]) or np.isnan(ku0[j])) else "none"
+                rows.append({"iCode": c, "treatment": how, "n_winsorised": 0})
+            continue
         if spec == "none":
             out[c], how, nwin = x.copy(), "none (by request)", 0
         elif isinstance(spec, dict) and "transform" in spec:
@@ -334,8 +395,47 @@ def treat(
             kw.update(spec)
             out[c], how, nwin = treat_vector(x, **kw)
         if details:
-            rows.append({"iCode": c, "treatment": how, "n_winsorised": nwin,
-                         "skew_before": skew(x), "kurt_before": kurt(x),
-                         "skew_after": skew(out[c]), "kurt_after": kurt(out[c])})
-    table = pd.DataFrame(rows).set_index("iCode") if details else None
-    return pd.DataFrame(out, index=data.index)[list(data.columns)], table
+            rows.append({"iCode": c, "treatment": how, "n_winsorised": nwin})
+    res = pd.DataFrame(np.column_stack([out[c] for c in data.columns]) if len(out) else
+                       np.empty((len(data), 0)), index=data.index, columns=data.columns)
+    table = None
+    if details:
+        sk1, ku1 = skew_kurt_columns(res.to_numpy(dtype=float))
+        table = pd.DataFrame({"treatment": [r["treatment"] for r in rows],
+                              "n_winsorised": [r["n_winsorised"] for r in rows],
+                              "skew_before": sk0, "kurt_before": ku0,
+                              "skew_after": sk1, "kurt_after": ku1},
+                             index=pd.Index([r["iCode"] for r in rows], name="iCode"))
+    return res, table
+
+
+def skew_kurt_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`skew` and :func:`kurt` of every column at once (NaN ignored, NaN if undefined).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> s, k = skew_kurt_columns(np.array([[1.0, 1.0], [2.0, 2.0], [3.0, 3.0], [4.0, 100.0]]))
+    >>> round(float(s[1]), 4) == round(skew(np.array([1.0, 2.0, 3.0, 100.0])), 4)
+    True
+    """
+    import numpy as np
+
+    X = np.asarray(X, dtype=float)
+    ok = ~np.isnan(X)
+    n = ok.sum(axis=0).astype(float)
+    with np.errstate(all="ignore"):
+        mean = np.where(ok, X, 0.0).sum(axis=0) / n
+        d = np.where(ok, X - mean, 0.0)
+        d2 = d * d
+        m2 = d2.sum(axis=0) / n
+        m3 = (d2 * d).sum(axis=0) / n
+        m4 = (d2 * d2).sum(axis=0) / n
+        const = ~(np.where(ok, X, -np.inf).max(axis=0) > np.where(ok, X, np.inf).min(axis=0))
+        g1 = m3 / m2**1.5
+        sk = g1 * np.sqrt(n * (n - 1)) / (n - 2)
+        g2 = m4 / m2**2 - 3
+        ku = ((n + 1) * g2 + 6) * (n - 1) / ((n - 2) * (n - 3))
+    sk = np.where((n < 3) | const | (m2 == 0), np.nan, sk)
+    ku = np.where((n < 4) | const | (m2 == 0), np.nan, ku)
+    return sk, ku
