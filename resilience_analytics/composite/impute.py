@@ -143,21 +143,24 @@ def data_availability(data: pd.DataFrame) -> pd.DataFrame:
     >>> data_availability(pd.DataFrame({"a": [1.0, np.nan], "b": [0.0, 2.0]}))["Dat_Avail"].tolist()
     [1.0, 0.5]
     """
+    import numpy as np
     import pandas as pd
 
-    na = data.isna().sum(axis=1)
-    zero = (data == 0).sum(axis=1)
+    X = data.to_numpy(dtype=float)
+    na = np.isnan(X).sum(axis=1)
+    zero = (X == 0).sum(axis=1)
     k = data.shape[1]
-    return pd.DataFrame(
-        {
-            "N_missing": na,
-            "N_zero": zero,
-            "N_miss_or_zero": na + zero,
-            "Dat_Avail": 1 - na / k,
-            "Non_Zero": 1 - zero / (k - na),
-        },
-        index=data.index,
-    )
+    with np.errstate(all="ignore"):
+        return pd.DataFrame(
+            {
+                "N_missing": na,
+                "N_zero": zero,
+                "N_miss_or_zero": na + zero,
+                "Dat_Avail": 1 - na / k,
+                "Non_Zero": 1 - zero / (k - na),
+            },
+            index=data.index,
+        )
 
 
 def screen(
@@ -191,16 +194,15 @@ def screen(
     for name, v in (("dat_thresh", dat_thresh), ("nonzero_thresh", nonzero_thresh)):
         if not 0 <= v <= 1:
             raise ParameterError(f"{name}={v!r}: must be between 0 and 1")
+    import numpy as np
+
     s = data_availability(data)
-    s["LowData"] = s["Dat_Avail"] < dat_thresh
-    s["LowNonZero"] = s["Non_Zero"] < nonzero_thresh
-    s["Included"] = {
-        "byNA": ~s["LowData"],
-        "byzeros": ~s["LowNonZero"],
-        "byNAandzeros": ~(s["LowData"] | s["LowNonZero"]),
-    }[unit_screen]
-    for unit, inc in (force or {}).items():
+    low = s["Dat_Avail"].to_numpy() < dat_thresh
+    lowz = s["Non_Zero"].to_numpy() < nonzero_thresh
+    inc = {"byNA": ~low, "byzeros": ~lowz, "byNAandzeros": ~(low | lowz)}[unit_screen].copy()
+    for unit, flag in (force or {}).items():
         if unit not in s.index:
             raise ParameterError(f"force: unit {unit!r} is not in the data set")
-        s.loc[unit, "Included"] = bool(inc)
-    return data[s["Included"].to_numpy()], s
+        inc[s.index.get_loc(unit)] = bool(flag)
+    s["LowData"], s["LowNonZero"], s["Included"] = low, lowz, inc
+    return (data.copy() if inc.all() else data[inc]), s

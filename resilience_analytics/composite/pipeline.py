@@ -433,8 +433,8 @@ class Coin:
                 raise ParameterError(f"group={group!r} is not a unit column; available: "
                                      f"{list(self.units.columns)}")
             groups = self.units[group].reindex(x.index)
-        mi = self.meta.set_index("iCode")
-        dirs = [float(mi.at[c, "Direction"]) if c in mi.index else 1.0 for c in x.columns]
+        dirs = pd.to_numeric(self.meta.set_index("iCode")["Direction"], errors="coerce"
+                             ).reindex(x.columns).fillna(1.0).to_numpy(dtype=float)
         kw = dict(method=method, groups=groups, value=value, impute_by=impute_by,
                   normalise_first=normalise_first)
         if group_level is None:
