@@ -31,7 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from ._validate import check_table
+from ._validate import check_frame, check_names, check_table
 from .errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -287,13 +287,27 @@ def vif(data: pd.DataFrame, formula_rhs: str, terms: list[str]) -> pd.DataFrame:
     import pandas as pd
     from patsy import dmatrix
 
-    X = dmatrix(formula_rhs, data, return_type="dataframe")
+    check_frame(data, "vif: data")
+    if not isinstance(formula_rhs, str) or not formula_rhs.strip():
+        raise ParameterError(f"vif: formula_rhs must be a formula right-hand side such as "
+                             f"'a + b', got {formula_rhs!r:.80}")
+    terms = check_names("vif: terms", terms)
+    try:
+        X = dmatrix(formula_rhs, data, return_type="dataframe")
+    except Exception as exc:  # noqa: BLE001 - patsy raises many kinds for a bad formula
+        raise ParameterError(
+            f"vif: the formula {formula_rhs!r:.80} cannot be built from the data's columns "
+            f"{list(data.columns)[:20]}: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     cols = list(X.columns)
     missing = [t for t in terms if t not in cols]
     if missing:
         raise ParameterError(f"vif: term(s) {missing} not in the design columns {cols[:20]}")
-    arr = X.to_numpy(dtype=float)
-    inv = np.linalg.pinv(arr.T @ arr)
+    try:
+        arr = X.to_numpy(dtype=float)
+        inv = np.linalg.pinv(arr.T @ arr)
+    except (TypeError, ValueError, np.linalg.LinAlgError) as exc:
+        raise ParameterError(f"vif: the design matrix is not numeric or finite ({exc})") from None
     rows = []
     for t in terms:
         j = cols.index(t)
@@ -741,6 +755,9 @@ def index_drivers(
     import pandas as pd
     import statsmodels.formula.api as smf
 
+    if not isinstance(score, str):
+        raise ParameterError(f"index_drivers: score must be a column name (str), got {score!r:.80}")
+    check_names("index_drivers: indicators", indicators, allow_none=True)
     if index is None:
         from . import composite
 

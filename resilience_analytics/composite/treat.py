@@ -363,6 +363,17 @@ def treat(
     import numpy as np
     import pandas as pd
 
+    from .._validate import check_frame, check_number
+    from ..errors import ParameterError
+
+    check_frame(data, "treat: data", numeric=True)
+    if winmax is not None:
+        check_number("winmax", winmax, lo=0, integer=True)
+    check_number("skew_thresh", skew_thresh, lo=0)
+    check_number("kurt_thresh", kurt_thresh, lo=0)
+    if indiv is not None and not isinstance(indiv, dict):
+        raise ParameterError(f"treat: indiv must be a dict of code -> 'none' or a dict of "
+                             f"options, got {type(indiv).__name__}")
     out = {}
     rows = []
     indiv = indiv or {}
