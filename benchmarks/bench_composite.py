@@ -136,7 +136,7 @@ def main(argv: list[str]) -> None:
         print("current failed:", cur["error"])
         return
     print(f"\nASEM (51 units, 49 indicators); anchor = git {ref} (previous implementation)")
-    rows = [("full regen, median of %d calls (ms)" % repeat, "regen_ms_median"),
+    rows = [(f"full regen, median of {repeat} calls (ms)", "regen_ms_median"),
             ("full regen, fastest call (ms)", "regen_ms_min")]
     rows += [(f"uncertainty per replication, N = {n} (ms)", f"ua_ms_per_rep_N{n}") for n in ns]
     rows += [("naive loop: one regen per replication, N = 20 (ms)",

@@ -29,6 +29,7 @@ from resilience_analytics.composite.aggregate import generalised_mean
 from resilience_analytics.composite.impute import impute
 from resilience_analytics.composite.normalise import n_dist2ref, n_goalposts, n_scaled
 from resilience_analytics.composite.panel import build_panel, trend
+from resilience_analytics.composite.pipeline import weights_frame
 from resilience_analytics.composite.treat import (
     boxcox,
     check_skew_kurt,
@@ -38,7 +39,6 @@ from resilience_analytics.composite.treat import (
     treat_vector,
     winsorise,
 )
-from resilience_analytics.composite.pipeline import weights_frame
 from resilience_analytics.errors import DataFileError, FrameworkError, ParameterError
 
 OUTRANK_X = np.array([[1, 3, 2], [2, 2, 3], [3, 1, 1], [4, 5, 4]], dtype=float)

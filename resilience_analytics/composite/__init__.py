@@ -48,8 +48,13 @@ from .analysis import (
     strengths_weaknesses,
     vif,
 )
+from .city import build_city_index, city_coin
+from .framework import check_framework, city_framework, lineage, read_framework
 from .gsa import drivers, input_uncertainty, remove_elements, sobol_design, sobol_estimates
+from .impute import data_availability, impute, screen
+from .normalise import normalise
 from .panel import build_panel, country_panel, panel_trends
+from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
 from .products import (
     city_hazard_index,
     city_risk_index,
@@ -58,11 +63,6 @@ from .products import (
     screen_indicators,
     un_subregions,
 )
-from .city import build_city_index, city_coin
-from .framework import check_framework, city_framework, lineage, read_framework
-from .impute import data_availability, impute, screen
-from .normalise import normalise
-from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
 from .treat import treat
 from .uncertainty import noisy_weights, sensitivity, uncertainty
 from .weights import equal_weights, optimal_weights, pca_weights

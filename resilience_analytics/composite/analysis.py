@@ -236,7 +236,7 @@ def strengths_weaknesses(
     report_level: int = 2, unq_discard: float | None = None, min_discard: bool = True,
     adjust_direction: bool | None = None,
 ) -> dict[str, pd.DataFrame]:
-    """A unit's strongest and weakest indicators by rank (COINr's ``get_str_weak``).
+    """Return a unit's strongest and weakest indicators by rank (COINr's ``get_str_weak``).
 
     Indicators are ranked across units (1 = best, ties share the best rank; with
     ``adjust_direction``, default True for ``dset="Raw"``, values are multiplied by their

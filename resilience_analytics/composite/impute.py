@@ -78,13 +78,14 @@ def impute(
     import numpy as np
     import pandas as pd
 
-    from .._validate import check_frame, check_number
+    from .._validate import check_number
+    from ._checks import numeric_frame
 
     check_choice("method", method, IMPUTE_METHODS)
     check_choice("impute_by", impute_by, ("column", "row"))
     if normalise_first is None:
         normalise_first = impute_by == "row"
-    check_frame(data, "impute: data", numeric=True)
+    numeric_frame(data, "impute: data")
     if value is not None:
         check_number("value", value)
     out = data.copy()
@@ -199,7 +200,6 @@ def screen(
     for name, v in (("dat_thresh", dat_thresh), ("nonzero_thresh", nonzero_thresh)):
         if not 0 <= v <= 1:
             raise ParameterError(f"{name}={v!r}: must be between 0 and 1")
-    import numpy as np
 
     s = data_availability(data)
     low = s["Dat_Avail"].to_numpy() < dat_thresh

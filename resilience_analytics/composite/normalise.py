@@ -419,8 +419,9 @@ def normalise(
     import pandas as pd
 
     from .._validate import check_frame
+    from ._checks import numeric_frame
 
-    check_frame(data, "normalise: data", numeric=True)
+    numeric_frame(data, "normalise: data")
     if meta is not None:
         check_frame(meta, "normalise: meta")
     if directions is not None and (

@@ -284,7 +284,8 @@ class Coin:
             inf = np.isinf(raw[c].to_numpy(dtype=float))
             if inf.any():
                 raise DataFileError(
-                    f"indicator {c!r} has infinite value {float(raw[c].to_numpy()[inf][0])!r} for unit "
+                    f"indicator {c!r} has infinite value "
+                    f"{float(raw[c].to_numpy()[inf][0])!r} for unit "
                     f"{raw.index[inf][0]!r} (rule: indicators are finite numbers; NaN marks a "
                     "missing value)")
             if raw[c].isna().all():
@@ -594,7 +595,7 @@ class Coin:
 
     # ------------------------------------------------------------------ replay
     def _fresh(self) -> Coin:
-        """A new coin holding only ``Raw``, sharing this coin's validated framework and data.
+        """Return a new coin holding only ``Raw``, sharing this coin's validated inputs.
 
         What :meth:`regen` starts from: the framework and unit data were validated when this
         coin was built and are not modified by any step (every step writes a new data set), so

@@ -71,7 +71,7 @@ ABSENT_SCORES_ZERO = ("ts_max_height_m", "vo_years_since_eruption_100km")
 
 
 def hazard_goalposts() -> pd.DataFrame:
-    """The hazard index's indicators with transform, fixed goalposts and their anchors.
+    """Return the hazard index's indicators with transform, fixed goalposts and anchors.
 
     Returns
     -------
@@ -208,7 +208,7 @@ def _ranks(out, score, country, region):
 def city_hazard_index(exposure: pd.DataFrame | None = None, *, goalposts=None,
                       weights: dict[str, float] | None = None,
                       drop: list[str] | tuple[str, ...] = ()) -> pd.DataFrame:
-    """The city hazard index: city-level hazard on INFORM's 0-10 scale with fixed goalposts.
+    """Score city-level hazard on INFORM's 0-10 scale with fixed goalposts (hazard index).
 
     Parameters
     ----------
@@ -464,7 +464,6 @@ def city_risk_index(
     (True, True)
     """
     import numpy as np
-    import pandas as pd
 
     from .aggregate import aggregate_values
 
@@ -578,7 +577,7 @@ def screen_indicators(scores: pd.DataFrame, groups: dict[str, str] | pd.Series, 
 
 
 def example_hazard_table(n: int = 20, *, seed: int = 0) -> pd.DataFrame:
-    """A fictional table with the hazard v2 contract columns ("Example City 0", ...).
+    """Make a fictional table with the hazard v2 contract columns ("Example City 0", ...).
 
     Values are random draws describing no real place; countries are the fictional codes
     ``XAA``/``XBB``.
@@ -608,8 +607,9 @@ def example_hazard_table(n: int = 20, *, seed: int = 0) -> pd.DataFrame:
 
 def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
                context=None) -> Any:
-    """A model for :func:`~resilience_analytics.composite.gsa.input_uncertainty` over the city
-    products: every factor is an input choice.
+    """Build a model of the city products for :func:`.gsa.input_uncertainty`.
+
+    Every factor is an input choice.
 
     Factors the returned ``model(**factors)`` understands:
 

@@ -35,8 +35,8 @@ if TYPE_CHECKING:
     import numpy as np
     import pandas as pd
 
-__all__ = ["TRANSFORMS", "boxcox", "check_skew_kurt", "skew_kurt_columns", "kurt", "log_ct", "log_ct_orig",
-           "log_ct_plus", "skew", "treat", "treat_vector", "winsorise"]
+__all__ = ["TRANSFORMS", "boxcox", "check_skew_kurt", "kurt", "log_ct", "log_ct_orig",
+           "log_ct_plus", "skew", "skew_kurt_columns", "treat", "treat_vector", "winsorise"]
 
 
 def _moments(x):
@@ -363,10 +363,11 @@ def treat(
     import numpy as np
     import pandas as pd
 
-    from .._validate import check_frame, check_number
+    from .._validate import check_number
     from ..errors import ParameterError
+    from ._checks import numeric_frame
 
-    check_frame(data, "treat: data", numeric=True)
+    numeric_frame(data, "treat: data")
     if winmax is not None:
         check_number("winmax", winmax, lo=0, integer=True)
     check_number("skew_thresh", skew_thresh, lo=0)
