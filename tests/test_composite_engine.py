@@ -295,7 +295,7 @@ def test_trends_match_coinr_formulas():
     t = panel_trends(long, method="CAGR", use_latest=2)
     assert t.loc["A", "v"] == pytest.approx(4 / 3 - 1)
     assert t.loc["B", "v"] == pytest.approx(3.0)
-    assert t.attrs["n_points"].loc["B", "v"] == 2
+    assert t.attrs["n_points"]["v"]["B"] == 2
     with pytest.raises(DataFileError, match="two rows"):
         panel_trends(pd.concat([long, long.iloc[:1]]))
 

@@ -394,7 +394,9 @@ def drivers(
     pandas.DataFrame
         Index ``input``; ``main_effect`` and/or ``shapley`` (shares of ``Var(target)``),
         ``main_effect_low``/``_high`` with ``n_boot``; ``attrs["n"]`` units used (complete
-        cases), ``attrs["k"]``.
+        cases), ``attrs["k"]``, and ``attrs["explained"]``: the estimated share of variance
+        explained by all inputs together, which the Shapley effects sum to (1 for an index
+        that is a function of its inputs, less by the estimator's smoothing).
 
     Examples
     --------
@@ -456,9 +458,10 @@ def drivers(
             raise ParameterError(f"drivers: Shapley effects over {p} inputs need 2^{p} "
                                  "conditional variances; give at most 10 inputs")
         V = {(): 0.0}
+        k_multi = min(k, max(3, int(round(n**0.4))))  # less smoothing in more dimensions
         for r in range(1, p + 1):
             for u in itertools.combinations(range(p), r):
-                V[u] = _closed_effect(y, Zr[:, list(u)], k)
+                V[u] = _closed_effect(y, Zr[:, list(u)], k if r == 1 else k_multi)
         sh = np.zeros(p)
         for i in range(p):
             others = [j for j in range(p) if j != i]
@@ -468,12 +471,14 @@ def drivers(
                     ui = tuple(sorted((*u, i)))
                     sh[i] += wgt * (V[ui] - V[u])
         out["shapley"] = sh
+        out.attrs["explained"] = float(V[tuple(range(p))])
     out.attrs["n"] = n
     out.attrs["k"] = k
     return out
 
 
-def remove_elements(coin, level: int = 1, *, target: str | None = None) -> pd.DataFrame:
+def remove_elements(coin, level: int = 1, *, target: str | None = None,
+                    return_ranks: bool = False):
     """Leave one element out at a time and measure how much the ranks move (COINr).
 
     COINr's ``remove_elements`` (Becker et al. 2022): for each code at ``level`` the coin is
@@ -483,9 +488,9 @@ def remove_elements(coin, level: int = 1, *, target: str | None = None) -> pd.Da
 
     Returns
     -------
-    pandas.DataFrame
-        Index ``iCode``; ``mean_abs_rank_change``, ``max_abs_rank_change``; ``attrs["ranks"]``
-        holds the ranks without each code (units x codes).
+    pandas.DataFrame or tuple
+        Index ``iCode``; ``mean_abs_rank_change``, ``max_abs_rank_change``; with
+        ``return_ranks`` also the ranks without each code (units x codes).
 
     Examples
     --------
@@ -543,5 +548,6 @@ def remove_elements(coin, level: int = 1, *, target: str | None = None) -> pd.Da
                       "max_abs_rank_change": float(np.nanmax(d))}
     out = pd.DataFrame.from_dict(rows, orient="index")
     out.index.name = "iCode"
-    out.attrs["ranks"] = pd.DataFrame(ranks, index=nominal.index)
+    if return_ranks:
+        return out, pd.DataFrame(ranks, index=nominal.index)
     return out

@@ -96,7 +96,8 @@ def panel_trends(
     Returns
     -------
     pandas.DataFrame
-        Units x indicators; ``attrs["n_points"]`` holds the number of points used.
+        Units x indicators; ``attrs["n_points"]`` holds the number of points used,
+        ``{indicator: {unit: n}}``.
 
     Examples
     --------
@@ -142,7 +143,7 @@ def panel_trends(
         out[u], npts[u] = row, nrow
     res = pd.DataFrame.from_dict(out, orient="index")[indicators]
     res.index.name = unit_col
-    res.attrs["n_points"] = pd.DataFrame.from_dict(npts, orient="index")[indicators]
+    res.attrs["n_points"] = {c: {u: npts[u][c] for u in npts} for c in indicators}
     res.attrs["method"] = method
     return res
 

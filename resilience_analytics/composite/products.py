@@ -299,8 +299,7 @@ def city_hazard_index(exposure: pd.DataFrame | None = None, *, goalposts=None,
     out["coverage"] = (present * wi).sum(axis=1) / wi.sum()
     names = np.array(gp.index)
     out["missing"] = [", ".join(names[~p]) for p in present]
-    out.attrs["goalposts"] = gp
-    out.attrs["components"] = comps
+    out.attrs["components"] = list(comps)  # plain values only: pandas compares attrs
     return out
 
 
@@ -510,7 +509,6 @@ def city_risk_index(
                                                "imputed (UN-subregion median)")
     nohaz = out["HE"].isna()
     out.loc[nohaz, "note"] = "no hazard value: " + hazard.loc[nohaz, "missing"].astype(str)
-    out.attrs["hazard"] = hazard
     return out
 
 
