@@ -46,16 +46,19 @@ def test_scores_do_not_change_when_cities_are_added_or_removed():
 def test_goalposts_are_fixed_and_anchored():
     gp = hazard_goalposts()
     assert set(gp["hazard"]) == {"EQ", "TC", "FL", "TS", "VO"}
-    # ThinkHazard: 0.2 g at a 100-yr return period is 'high' -> top of the scale
-    s = goalpost_scores(pd.DataFrame({"eq_rate_pga_0p2g": [1 / 100, 1 / 2500, 0.0, np.nan],
-                                      "vo_years_since_eruption_100km": [5, 11700, 1e6, 10]}))
+    # every year -> 10; rarer than ThinkHazard's longest 'low' return period (2500 yr) -> 0;
+    # ThinkHazard's 'high' 0.2 g at 100 yr sits on the log scale between
+    s = goalpost_scores(pd.DataFrame({"eq_rate_pga_0p2g": [1.0, 1 / 2500, 0.0, np.nan, 1 / 100],
+                                      "vo_years_since_eruption_100km": [0.5, 11700, 1e6, 1,
+                                                                        np.nan]}))
     assert s["eq_rate_pga_0p2g"].tolist()[:3] == [10.0, 0.0, 0.0]
     assert np.isnan(s["eq_rate_pga_0p2g"].iloc[3])
+    assert s["eq_rate_pga_0p2g"].iloc[4] == pytest.approx(10 * np.log10(25) / np.log10(2500))
     # log scale between goalposts: the geometric midpoint scores 5
     mid = np.sqrt(gp.at["tc_rate_64kt", "lower"] * gp.at["tc_rate_64kt", "upper"])
     assert goalpost_scores(pd.DataFrame({"tc_rate_64kt": [mid]}))["tc_rate_64kt"][0] == \
         pytest.approx(5.0)
-    assert s["vo_years_since_eruption_100km"].tolist() == [10.0, 0.0, 0.0, 10.0]
+    assert s["vo_years_since_eruption_100km"].tolist()[:4] == [10.0, 0.0, 0.0, 10.0]
     with pytest.raises(DataFileError, match="'tc_rate_64kt' has value -1.0"):
         goalpost_scores(pd.DataFrame({"tc_rate_64kt": [-1.0]}))
     for c in gp.index:

@@ -84,7 +84,7 @@ def hazard_goalposts() -> pd.DataFrame:
     --------
     >>> gp = hazard_goalposts()
     >>> gp.loc["eq_rate_pga_0p2g", ["lower", "upper"]].tolist()
-    [0.0004, 0.01]
+    [0.0004, 1.0]
     """
     import numpy as np
     import pandas as pd
@@ -117,7 +117,7 @@ def goalpost_scores(values: pd.DataFrame, goalposts: pd.DataFrame | None = None
     Examples
     --------
     >>> import pandas as pd
-    >>> s = goalpost_scores(pd.DataFrame({"eq_rate_pga_0p2g": [0.0, 0.002, 0.01, 0.5]}))
+    >>> s = goalpost_scores(pd.DataFrame({"eq_rate_pga_0p2g": [0.0, 0.02, 1.0, 5.0]}))
     >>> s["eq_rate_pga_0p2g"].round(3).tolist()
     [0.0, 5.0, 10.0, 10.0]
     """
