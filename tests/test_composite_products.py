@@ -214,3 +214,11 @@ def test_input_uncertainty_over_hazard_parameters_and_pipeline_choices():
     assert list(ind.index) == list(factors)
     assert (ind["ST_high"] >= ind["ST_low"]).all()
     assert res.indices.attrs["interval"].startswith("percentile bootstrap")
+
+
+@pytest.mark.data
+def test_products_carry_the_licence_flags_of_their_inputs():
+    hi = city_hazard_index(example_hazard_table(5))
+    assert "share-alike" in hi.attrs["licence"] and "no-redistribution" in hi.attrs["licence"]
+    r = city_risk_index(hazard=hi, context=_ctx())
+    assert r.attrs["licence"] == hi.attrs["licence"]

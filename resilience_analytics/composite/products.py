@@ -49,6 +49,7 @@ __all__ = [
     "city_risk_index",
     "example_hazard_table",
     "hazard_goalposts",
+    "licence_note",
     "national_context",
     "screen_indicators",
     "un_subregions",
@@ -230,7 +231,9 @@ def city_hazard_index(exposure: pd.DataFrame | None = None, *, goalposts=None,
         one column per hazard component (``EQ``, ``TC``, ...; 0-10); one ``s_<indicator>``
         per indicator score; ``coverage`` (share of the indicators' weights present) and
         ``missing`` (which indicators are missing). A city with no hazard value at all gets NaN
-        with the reason in ``missing`` (it is kept, not dropped).
+        with the reason in ``missing`` (it is kept, not dropped). ``attrs["licence"]``: the
+        licence flags of the inputs (ISC-GEM share-alike, DFO no redistribution), which the
+        scores inherit.
 
     Examples
     --------
@@ -300,7 +303,32 @@ def city_hazard_index(exposure: pd.DataFrame | None = None, *, goalposts=None,
     names = np.array(gp.index)
     out["missing"] = [", ".join(names[~p]) for p in present]
     out.attrs["components"] = list(comps)  # plain values only: pandas compares attrs
+    out.attrs["licence"] = licence_note(list(gp.index))
     return out
+
+
+def licence_note(columns) -> str:
+    """Licence flags of the data behind hazard columns (``ra.hazards.exposure_columns()``).
+
+    The hazard index carries the flags of its inputs: the earthquake rates derive from the
+    ISC-GEM catalogue (CC BY-SA 3.0, share-alike) and the flood rates from the DFO polygons
+    (no redistribution, non-commercial); scores built from them inherit these conditions.
+
+    Examples
+    --------
+    >>> "share-alike" in licence_note(["eq_rate_pga_0p1g"])
+    True
+    """
+    from .. import hazards
+
+    cols = hazards.exposure_columns().set_index("column")
+    notes = []
+    for c in columns:
+        if c in cols.index:
+            n = str(cols.at[c, "licence"] or "").strip()
+            if n and n != "nan" and n not in notes:
+                notes.append(n)
+    return "; ".join(notes)
 
 
 def _fit_map(x, y):
@@ -509,6 +537,7 @@ def city_risk_index(
                                                "imputed (UN-subregion median)")
     nohaz = out["HE"].isna()
     out.loc[nohaz, "note"] = "no hazard value: " + hazard.loc[nohaz, "missing"].astype(str)
+    out.attrs["licence"] = hazard.attrs.get("licence", "")
     return out
 
 
