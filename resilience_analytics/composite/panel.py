@@ -190,8 +190,8 @@ def country_panel(source: str = "wri") -> pd.DataFrame:
 
     Examples
     --------
-    >>> p = country_panel("wri")  # doctest: +SKIP
-    >>> int(p["Time"].min()), int(p["Time"].max())  # doctest: +SKIP
+    >>> p = country_panel("wri")
+    >>> int(p["Time"].min()), int(p["Time"].max())
     (2000, 2022)
     """
     import pandas as pd

@@ -375,8 +375,8 @@ def national_context(iso3=None, *, impute: str = "subregion_median"
 
     Examples
     --------
-    >>> ctx, maps = national_context(["NLD", "TWN"])  # doctest: +SKIP
-    >>> ctx.loc["TWN", "source"]  # doctest: +SKIP
+    >>> ctx, maps = national_context(["NLD", "TWN"])
+    >>> ctx.loc["TWN", "source"]
     'imputed: UN-subregion median'
     """
     import numpy as np
