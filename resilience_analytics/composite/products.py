@@ -651,7 +651,7 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
     anything else
         a parameter of the hazard computation, passed to ``exposure_fn(**params)`` (default
         ``ra.hazards.exposure(cities, **params)`` for the cities of ``exposure``), e.g.
-        ``radius_km``; results are cached per distinct parameter set.
+        ``volcano_km``; results are cached per distinct parameter set.
 
     Parameters
     ----------
