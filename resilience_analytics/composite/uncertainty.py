@@ -437,12 +437,15 @@ class SensitivityResult:
     Attributes
     ----------
     indices : pandas.DataFrame
-        One row per uncertain assumption: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (half-widths
-        of the ``conf_level`` bootstrap intervals, SALib) and ``S1_low/S1_high/ST_low/ST_high``.
+        One row per uncertain assumption: ``S1``, ``ST`` and their ``conf_level`` percentile
+        bootstrap intervals ``S1_low/S1_high/ST_low/ST_high`` (COINr's ``SA_estimate``);
+        ``S1_conf``/``ST_conf`` are the half-widths of those intervals (for plotting).
     output : numpy.ndarray
         The scalar output per replication (mean absolute rank change against the nominal ranks,
         COINr's target).
     uncertainty : UncertaintyResult
+        Scores, ranks and rank statistics over the ``2n`` independent replications (A and B)
+        only.
     """
 
     indices: pd.DataFrame
