@@ -351,11 +351,11 @@ def national_context(iso3=None, *, impute: str = "subregion_median"
     Order of sources (first available wins, recorded in ``source``):
 
     1. INFORM Risk 2023 ``vulnerability`` and ``lack_of_coping_capacity``;
-    2. and 3. WorldRiskIndex 2022 ``vulnerability`` / ``lack_of_coping`` and ND-GAIN 2020
+    2. WorldRiskIndex 2022 ``vulnerability`` / ``lack_of_coping`` or ND-GAIN 2020
        ``vulnerability`` / ``1 - readiness``, each mapped onto INFORM's scale by a
        least-squares line fitted on the countries having both (clipped to 0-10); the source
        whose line fits better (higher R², reported in ``mappings``) is used first;
-    4. the median of the countries of the same UN subregion that have a value (flagged
+    3. the median of the countries of the same UN subregion that have a value (flagged
        ``imputed``); a country without a subregion gets the global median (flagged).
        ``impute="continent_median"`` or ``"global_median"`` are the alternatives the
        uncertainty analysis can vary.
