@@ -563,13 +563,15 @@ def test_every_notebook_computes_with_every_parameter_it_receives():
         for call in re.findall(r"ra\.(?:peers\.(?:similar|complementary)|typology\.city_types)"
                                r"\([^)]*\)", code):
             assert "table=" in call, (path.stem, call)
+        for call in re.findall(r"ra\.assessment\.who_can_teach\([^)]*\)", code):
+            assert '"table": exposure' in call, (path.stem, call)
 
 
 def test_radius_reaches_every_notebook_that_uses_it():
     city, per_nb = report.validate_parameters({"radius_km": "50"})
     got = {p.stem[:2]: v.get("radius_km") for p, v in per_nb.items()}
     assert got == {"01": 50.0, "02": 50.0, "03": 50.0, "04": 50.0, "05": 50.0, "06": 50.0,
-                   "07": None, "08": 50.0}
+                   "07": 50.0, "08": 50.0}
     assert all(v["city"] == city.city_id == 2747373 for v in per_nb.values())
     # every city parameter travels as a GeoNames id, the default other_city (Kyiv) too
     assert [v["other_city"] for p, v in per_nb.items() if "other_city" in v] == [703448]
