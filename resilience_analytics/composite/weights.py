@@ -139,7 +139,7 @@ def optimal_weights(
     measure: str = "correlation",
     cortype: str = "pearson",
     dset: str = "Aggregated",
-    tol: float = 1e-6,
+    tol: float = 1e-10,
     maxiter: int = 2000,
     allow_negative: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -150,7 +150,8 @@ def optimal_weights(
     10.1016/j.ecolind.2017.03.056): the weights of the codes at ``level`` are searched
     (Nelder-Mead, as R's ``optim``) so that their normalised influences on the index,
     ``s_i / sum(s)``, match the target shares ``itarg`` (``optype="balance"``; objective
-    ``log(mean((itarg - s/sum(s))^2))`` as COINr), or so that the sum of the correlations is
+    ``log(mean((itarg - s/sum(s))^2))`` in COINr; the mean squared difference itself is
+    minimised here, which has the same minimiser), or so that the sum of the correlations is
     largest (``optype="infomax"``). Weights are kept positive by searching ``w = exp(z)``
     (COINr searches unconstrained weights, which can end negative: its own test target
     ``itarg = c(1, 2)`` on ASEM level 3 is only reached with a negative weight on ``Conn``;
@@ -237,7 +238,9 @@ def optimal_weights(
         out = np.empty(k)
         for j, c in enumerate(codes):
             x = d[c].to_numpy()
-            if measure == "correlation":
+            if measure == "correlation" and cortype == "pearson":
+                out[j] = np.corrcoef(x, y)[0, 1]
+            elif measure == "correlation":
                 out[j] = d[c].corr(d[top], method=cortype)
             else:
                 coef = np.polyfit(x, y, 3)
@@ -250,8 +253,10 @@ def optimal_weights(
     def objective(wv):
         s = influence(wv)
         if optype == "balance":
+            # COINr minimises log(mean squared difference); the mean itself has the same
+            # minimiser and gives Nelder-Mead a finite stopping scale
             sn = s / s.sum()
-            return float(np.log(np.mean((t - sn) ** 2) + 1e-300))
+            return float(np.mean((t - sn) ** 2))
         return -float(s.sum())
 
     try:
@@ -261,14 +266,14 @@ def optimal_weights(
         if allow_negative:  # COINr: unconstrained weights divided by their sum
             start = t if optype == "balance" else init
             res = minimize(lambda v: objective(v / v.sum()), start, method="Nelder-Mead",
-                           options={"xatol": tol, "fatol": tol, "maxiter": maxiter})
+                           options={"xatol": 1e-6, "fatol": tol, "maxiter": maxiter})
             wopt = res.x / res.x.sum()
         else:
             # positive weights through w = exp(z); the search starts from the target shares
             start = np.log(np.maximum(t if optype == "balance" else init, 1e-6))
             res = minimize(lambda z: objective(np.exp(z - z.max())), start,
                            method="Nelder-Mead",
-                           options={"xatol": tol, "fatol": tol, "maxiter": maxiter,
+                           options={"xatol": 1e-6, "fatol": tol, "maxiter": maxiter,
                                     "initial_simplex": start + np.vstack([np.zeros(k),
                                                                           -np.eye(k)])})
             wopt = np.exp(res.x - res.x.max())
