@@ -46,6 +46,8 @@ MacKinnon, J. G., & White, H. (1985). Some heteroskedasticity-consistent covaria
 estimators with improved finite sample properties. Journal of Econometrics 29(3), 305–325.
 Roodman, D., MacKinnon, J. G., Nielsen, M. Ø., & Webb, M. D. (2019). Fast and wild:
 bootstrap inference in Stata using boottest. Stata Journal 19(1), 4–60.
+MacKinnon, J. G., & Webb, M. D. (2017). Wild bootstrap inference for wildly different
+cluster sizes. Journal of Applied Econometrics 32(2), 233–254.
 Webb, M. D. (2014). Reworking wild bootstrap based inference for clustered errors.
 Queen's Economics Department Working Paper 1315.
 Zeileis, A., Köll, S., & Graham, N. (2020). Various versatile variances: an
@@ -580,6 +582,7 @@ def inference_table(
     seed: int = 0,
     level: float = 0.95,
     bootstrap_interval: bool = True,
+    bootstrap_terms: list[str] | None = None,
 ) -> pd.DataFrame:
     """Coefficients with conventional, HC3, clustered (CR1) and wild-bootstrap inference.
 
@@ -600,6 +603,8 @@ def inference_table(
     bootstrap_interval : bool
         Invert the bootstrap test for an interval (else ``wild_ci_*`` are NaN and
         ``bootstrap`` says so).
+    bootstrap_terms : list of str, optional
+        Bootstrap only these terms (default: all of ``terms``).
 
     Returns
     -------
@@ -607,7 +612,10 @@ def inference_table(
         One row per term: ``coef``; ``se_conventional, p_conventional``; ``se_hc3,
         p_hc3``; ``se_cluster, p_cluster`` (t with ``G - 1`` df); ``std_err, p_value,
         ci_low, ci_high`` = the clustered ones (the headline); ``p_wild, wild_ci_low,
-        wild_ci_high, bootstrap`` (method, weights and draws); ``n, clusters``;
+        wild_ci_high, bootstrap`` (method, weights and draws); ``n, clusters``,
+        ``clusters_with_term`` (clusters holding a 1 of a 0/1 term, else clusters in which
+        the term varies: few such clusters make clustered tests unreliable, MacKinnon &
+        Webb 2017);
         ``odds_ratio, or_low, or_high`` for a logit; ``warning`` (empty or the problem).
 
     Examples
@@ -669,7 +677,8 @@ def inference_table(
         warns = list(warn_common)
         if not np.isfinite(row["se_cluster"]) or row["se_cluster"] <= 0:
             warns.append("clustered standard error is zero or undefined")
-        if run_boot and not warns:
+        wanted = bootstrap_terms is None or t in bootstrap_terms
+        if run_boot and not warns and wanted:
             fn = score_bootstrap_logit if logit else wild_cluster_bootstrap
             bt = fn(res, codes, t, B=B, seed=seed,
                     level=level if bootstrap_interval else None)
@@ -685,10 +694,17 @@ def inference_table(
         else:
             row["p_wild"] = float("nan")
             row["wild_ci_low"] = row["wild_ci_high"] = float("nan")
-            row["bootstrap"] = ("not run: " + "; ".join(warns)) if warns else \
-                f"not run ({G} clusters >= {BOOTSTRAP_MAX_CLUSTERS})"
+            row["bootstrap"] = ("not run: " + "; ".join(warns)) if warns else (
+                "not run (not a tested term)" if run_boot else
+                f"not run ({G} clusters >= {BOOTSTRAP_MAX_CLUSTERS})")
         row["n"] = n
         row["clusters"] = G
+        x = np.asarray(res.model.exog, dtype=float)[:, j]
+        if set(np.unique(x)) <= {0.0, 1.0}:
+            row["clusters_with_term"] = int(len(np.unique(codes[x == 1])))
+        else:
+            xs = pd.Series(x)
+            row["clusters_with_term"] = int((xs.groupby(codes).nunique() > 1).sum())
         if logit:
             row["odds_ratio"] = float(np.exp(b))
             row["or_low"] = float(np.exp(row["ci_low"]))
