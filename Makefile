@@ -5,7 +5,7 @@ CITY ?= The Hague
 OUT ?= build
 export RESILIENCE_DATA_DIR ?= ../shared/data
 
-.PHONY: setup report test notebooks lint bench clean
+.PHONY: setup report test notebooks docs lint bench clean
 
 $(VENV)/bin/resilience-analytics: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ test: setup  ## unit tests, data tests, browser check and nbval on every noteboo
 
 notebooks: setup  ## re-execute the committed notebooks in place (outputs for nbval)
 	$(VENV)/bin/python -m resilience_analytics.report --refresh-notebooks
+
+docs: setup  ## the documentation site (warnings are errors), into $(OUT)/docs/
+	$(VENV)/bin/python -m sphinx -W --keep-going -b html docs $(OUT)/docs
 
 lint: setup
 	$(VENV)/bin/ruff check resilience_analytics tests benchmarks

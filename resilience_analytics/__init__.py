@@ -39,6 +39,7 @@ _SUBMODULES = (
     "maps",
     "matching",
     "networks",
+    "obtain",
     "peers",
     "report",
     "settings",

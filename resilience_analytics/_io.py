@@ -15,15 +15,18 @@ used through the frame's own methods.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "disk_cached", "hash_key",
-    "read_csv_strings",
+    "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "atomic_write_json",
+    "atomic_write_text", "disk_cached", "hash_key", "read_cache", "read_csv_strings",
+    "repository_root", "sha256_file", "slugify",
 ]
 
 _FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
@@ -101,6 +104,111 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
 
 
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from resilience_analytics._io import atomic_write_text
+    >>> atomic_write_text(tempfile.mkdtemp() + "/x.txt", "ok").read_text()
+    'ok'
+    """
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+
+
+def atomic_write_json(obj: Any, path: str | os.PathLike) -> Path:
+    """Write ``obj`` as indented JSON (UTF-8, trailing newline) to ``path`` atomically.
+
+    Examples
+    --------
+    >>> import tempfile, json
+    >>> from resilience_analytics._io import atomic_write_json
+    >>> json.loads(atomic_write_json({"a": 1}, tempfile.mkdtemp() + "/m.json").read_text())
+    {'a': 1}
+    """
+    text = json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n"
+    return atomic_write_text(path, text)
+
+
+_SLUG_BAD = {False: re.compile(r"[^a-z0-9]+"), True: re.compile(r"[^a-z0-9_]+")}
+
+
+def slugify(text: str, *, max_length: int = 80, underscore: bool = False,
+            empty: str = "report") -> str:
+    r"""Return a safe file or folder name: transliterated, lower case, ``a-z0-9`` joined by ``-``.
+
+    The result never contains ``/``, ``\\``, ``.`` or other path syntax, so it cannot point
+    outside the folder it is joined to. This is the package's only slug function (report
+    folders, notebook output folders, table and figure file stems).
+
+    Parameters
+    ----------
+    text : str
+    max_length : int, default 80
+    underscore : bool, default False
+        Keep ``_`` as well (file stems of tables and figures).
+    empty : str, default "report"
+        Returned when nothing is left.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import slugify
+    >>> slugify("São Paulo"), slugify("<script>alert(1)</script>"), slugify("..")
+    ('sao-paulo', 'script-alert-1-script', 'report')
+    >>> slugify("Peer table_2", underscore=True, empty="table")
+    'peer-table_2'
+    """
+    from unidecode import unidecode
+
+    strip = "-_" if underscore else "-"
+    slug = _SLUG_BAD[underscore].sub("-", unidecode(str(text)).lower()).strip(strip)
+    slug = slug[:max_length].strip(strip)
+    return slug or empty
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks (the package's only file hash).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from resilience_analytics._io import sha256_file
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_text("abc")
+    >>> sha256_file(p)[:12]
+    'ba7816bf8f01'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def repository_root() -> Path | None:
+    """Return the source tree the package runs from, or None for an installed wheel.
+
+    The source tree is the folder holding ``pyproject.toml`` and ``notebooks/`` above the
+    package (an editable install or a checkout on ``PYTHONPATH``).
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import repository_root
+    >>> root = repository_root()
+    >>> root is None or (root / "pyproject.toml").is_file()
+    True
+    """
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
+        return root
+    return None
+
+
 def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:
     """Write a DataFrame to parquet atomically (see :func:`atomic_write`).
 
@@ -139,9 +247,12 @@ def read_csv_strings(path: str | os.PathLike) -> Any:
     """
     import pandas as pd
 
+    from ._validate import check_path
+
+    check_path("path", path)
     try:
         return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError) as exc:  # ParserError, EmptyDataError, UnicodeDecodeError
         from .errors import DataFileError
 
         raise DataFileError(f"{path} could not be read: {exc}") from exc
@@ -162,6 +273,61 @@ def hash_key(parts: Iterable[str | bytes], *, length: int = 16) -> str:
     for part in parts:
         h.update(part.encode() if isinstance(part, str) else part)
     return h.hexdigest()[:length]
+
+
+_MISSING = object()
+
+
+def read_cache(path: str | os.PathLike, reader: Callable[[Path], Any]) -> Any:
+    """Read a cache file with ``reader``; a corrupt one is discarded with a warning.
+
+    Parameters
+    ----------
+    path
+        The cache file.
+    reader
+        Called with the path; returns the cached value.
+
+    Returns
+    -------
+    object
+        The value, or ``None`` when the file is absent or could not be read. An unreadable
+        file (truncated, corrupt, written by an incompatible version) is deleted and a
+        :class:`~resilience_analytics.errors.CacheWarning` names it, so the caller rebuilds
+        it instead of failing on every call.
+
+    Examples
+    --------
+    >>> import tempfile, warnings
+    >>> from pathlib import Path
+    >>> from resilience_analytics._io import read_cache
+    >>> bad = Path(tempfile.mkdtemp()) / "t.parquet"
+    >>> _ = bad.write_bytes(b"PAR1 truncated")
+    >>> import pandas as pd
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     value = read_cache(bad, pd.read_parquet)
+    >>> value is None, bad.exists(), caught[0].category.__name__
+    (True, False, 'CacheWarning')
+    """
+    path = Path(path)
+    if not path.is_file():
+        return None
+    try:
+        return reader(path)
+    except Exception as exc:  # noqa: BLE001 - any failure to read a cache means "rebuild it"
+        import warnings
+
+        from .errors import CacheWarning
+
+        try:
+            path.unlink()
+            what = "discarded; rebuilding it"
+        except OSError:
+            what = "could not be deleted; rebuilding the value without it"
+        warnings.warn(f"cache file {path} is unreadable ({type(exc).__name__}: {exc}); {what}",
+                      CacheWarning, stacklevel=3)
+        return None
 
 
 def _read(path: Path, fmt: str) -> Any:
@@ -194,7 +360,8 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
 
     The file is ``<cache>/<kind>/<name>-<key><ext>`` where ``key`` is :func:`hash_key` of
     ``key_parts`` and ``ext`` is ``.parquet`` or ``.pkl``. A file that cannot be read is
-    rebuilt; a cache that cannot be written (read-only folder) only costs time.
+    discarded with a :class:`~resilience_analytics.errors.CacheWarning` and rebuilt; a cache
+    that cannot be written (read-only folder) only costs time.
 
     Parameters
     ----------
@@ -226,8 +393,6 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
     (1, [1.5])
     >>> settings.cache_dir = saved
     """
-    import pickle
-
     from . import settings
 
     if fmt not in _FORMATS:
@@ -235,11 +400,9 @@ def disk_cached(kind: str, name: str, key_parts: Iterable[str | bytes], build: C
 
         raise ParameterError(f"fmt={fmt!r} is not supported; choose from {', '.join(_FORMATS)}")
     path = settings.get_cache_dir() / kind / f"{name}-{hash_key(key_parts)}{_FORMATS[fmt]}"
-    if path.is_file():
-        try:
-            return _read(path, fmt)
-        except (OSError, ValueError, EOFError, pickle.UnpicklingError):
-            pass
+    value = read_cache(path, lambda p: _read(p, fmt))
+    if value is not None:
+        return value
     value = build()
     try:
         _write(path, value, fmt)

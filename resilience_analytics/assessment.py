@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import os
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -45,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_write
-from ._validate import check_choice, check_positive
+from ._validate import check_choice, check_path, check_positive
 from .errors import DataFileError, FrameworkError, ParameterError
 
 if TYPE_CHECKING:
@@ -557,9 +558,16 @@ class Assessment:
 def _read_table(path: Path) -> pd.DataFrame:
     import pandas as pd
 
-    if not path.exists():
+    try:
+        found = path.is_file()
+    except OSError as exc:  # e.g. a file name too long for the file system
+        raise DataFileError(f"assessment file {str(path)[:200]!r} cannot be opened: {exc.strerror}"
+                            ) from None
+    if not found:
         raise DataFileError(f"assessment file not found: {path}")
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        _check_xlsx_size(path)
     try:
         if suffix == ".csv":
             # spreadsheets in many locales save CSV with ';' (and a byte-order mark)
@@ -575,13 +583,31 @@ def _read_table(path: Path) -> pd.DataFrame:
                                engine="openpyxl")
         else:
             raise DataFileError(f"{path}: unsupported file type {suffix!r}; accepted .csv, .xlsx")
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, KeyError, zipfile.BadZipFile) as exc:
         if isinstance(exc, DataFileError):
             raise
         raise DataFileError(f"{path}: cannot be read as a template ({exc})") from None
     df.columns = [str(c).strip().lower() for c in df.columns]
     return df
 
+
+#: Largest uncompressed size of an Excel template accepted (a filled template is ~30 kB); a
+#: larger one (a "zip bomb" that inflates to gigabytes) is refused before it is parsed.
+MAX_XLSX_BYTES = 20_000_000
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse an .xlsx that is not a zip or would inflate beyond :data:`MAX_XLSX_BYTES`."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            total = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise DataFileError(f"{path}: not an Excel (.xlsx) file: {exc}") from None
+    if total > MAX_XLSX_BYTES:
+        raise DataFileError(
+            f"{path}: the workbook inflates to {total:,} bytes; at most {MAX_XLSX_BYTES:,} are "
+            "accepted for an assessment template (a filled template is about 30 kB)"
+        )
 
 def _single_value(df: pd.DataFrame, col: str, source: str) -> str:
     vals = df[col].astype(str).str.strip() if col in df.columns else None
@@ -646,7 +672,7 @@ def load_assessment(path: str | os.PathLike, *, level: str = "preliminary",
     check_choice("level", level, list(LEVELS))
     check_choice("on_error", on_error, ["raise", "gap"])
     it = items(level)  # raises FrameworkError for the detailed level
-    path = Path(path)
+    path = check_path("path", path)
     source = str(path)
     df = _read_table(path)
     for col in ("code", "score"):
@@ -1000,7 +1026,9 @@ def _essential_number(essential: int | str) -> int:
 
 
 def _slug(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    from ._io import slugify  # the package's one slug function
+
+    return slugify(s, max_length=200, empty="")
 
 
 def needs_from_gaps(assessment: Assessment, *, n: int = 3, specific: bool = True,
@@ -1207,7 +1235,7 @@ def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | s
         from . import cities, matching
 
         # the needs are asked on behalf of the real city matched from (``city=``)
-        name = cities.resolve(who).name
+        name = cities.as_city(who).name
         out["offers"] = matching.rank_offers(who, needs=needs.assign(city=name), k=k,
                                              **(offers_options or {}))
     return out
@@ -1257,7 +1285,7 @@ def beside_external(assessment: Assessment, city: str | int | None = None, *,
         if target == EXAMPLE_CITY:
             raise ParameterError(f"{EXAMPLE_CITY!r} is fictional; pass country='NLD' (ISO3) or "
                                  "city= a real city to place it beside external data")
-        country = cities.resolve(target).country_iso3
+        country = cities.as_city(target).country_iso3
     country = str(country).upper()
     if inform is None:
         from . import countries

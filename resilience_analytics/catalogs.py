@@ -10,17 +10,17 @@ Every frame has float ``latitude`` in [-90, 90] and ``longitude`` in [-180, 180)
 degrees, WGS84) and a parsed time or year column. ``df.attrs`` records the data set name,
 the units (``attrs["units"]``) and what cleaning removed or changed (``attrs["cleaning"]``).
 
-=====================  ==========================================================
-loader                 content
-=====================  ==========================================================
-:func:`earthquakes`    USGS significant earthquakes 1965–2016, M ≥ 5.5, type Earthquake only
-:func:`ncei_earthquakes`  NCEI significant earthquakes 2150 BC–2024 (deaths, damage)
-:func:`cyclone_tracks` IBTrACS v04 6-hourly track points since 1980 (``jtwc`` or ``wmo``)
-:func:`hurdat2`        NHC HURDAT2 Atlantic track points 1851–2015
-:func:`floods`         Dartmouth Flood Observatory large floods 1985–2021
-:func:`volcanoes`      Smithsonian GVP Holocene volcanoes (VOTW 4.9.0)
-:func:`tsunamis`       NCEI tsunami source events 1750–2023
-=====================  ==========================================================
+=========================  ==========================================================
+loader                     content
+=========================  ==========================================================
+:func:`earthquakes`        USGS significant earthquakes 1965–2016, M ≥ 5.5, type Earthquake only
+:func:`ncei_earthquakes`   NCEI significant earthquakes 2150 BC–2024 (deaths, damage)
+:func:`cyclone_tracks`     IBTrACS v04 6-hourly track points since 1980 (``jtwc`` or ``wmo``)
+:func:`hurdat2`            NHC HURDAT2 Atlantic track points 1851–2015
+:func:`floods`             Dartmouth Flood Observatory large floods 1985–2021
+:func:`volcanoes`          Smithsonian GVP Holocene volcanoes (VOTW 4.9.0)
+:func:`tsunamis`           NCEI tsunami source events 1750–2023
+=========================  ==========================================================
 
 Examples
 --------

@@ -41,8 +41,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CROSS_COUNTRY_DOMINANCE",
+    "MAX_NAME_LENGTH",
     "SAME_COUNTRY_DOMINANCE",
     "City",
+    "as_city",
+    "check_name",
     "country_iso3",
     "load_cities",
     "normalise_name",
@@ -54,7 +57,73 @@ __all__ = [
 CROSS_COUNTRY_DOMINANCE = 3.0
 SAME_COUNTRY_DOMINANCE = 20.0
 
+#: Longest city or country name accepted (the longest gazetteer name has 77 characters, the
+#: longest alternate name under 200); longer input is refused before any fuzzy matching.
+MAX_NAME_LENGTH = 200
+
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+def _check_text(what: str, value: object) -> str:
+    """Return ``value`` if it is an acceptable place name; raise ParameterError naming it.
+
+    Accepted: a ``str`` of at most :data:`MAX_NAME_LENGTH` characters that is valid Unicode
+    (encodable as UTF-8, so no lone surrogates) and holds no control characters.
+    """
+    import unicodedata
+
+    if not isinstance(value, str):
+        raise ParameterError(
+            f"{what} must be a string, got {type(value).__name__} {_short(value)}"
+        )
+    if len(value) > MAX_NAME_LENGTH:
+        raise ParameterError(
+            f"{what} {_short(value)} has {len(value):,} characters; at most "
+            f"{MAX_NAME_LENGTH} are accepted"
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParameterError(
+            f"{what} {_short(value)} is not valid Unicode text (it holds a lone surrogate); "
+            "give the name as ordinary text"
+        ) from None
+    bad = [ch for ch in value.strip() if unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn")]
+    if bad:
+        raise ParameterError(
+            f"{what} {_short(value)} holds control, private-use or unassigned characters "
+            f"({', '.join(sorted({repr(c) for c in bad})[:5])}); give the name as ordinary text"
+        )
+    return value
+
+
+def check_name(name: object, what: str = "city") -> str:
+    """Return ``name`` if it is an acceptable place name, else raise :class:`ParameterError`.
+
+    Accepted: a ``str`` of at most :data:`MAX_NAME_LENGTH` characters, valid Unicode (no lone
+    surrogates) without control, private-use or unassigned characters (surrounding whitespace
+    aside). Other modules that look a name up themselves check it with this first.
+
+    Examples
+    --------
+    >>> from resilience_analytics.cities import check_name
+    >>> check_name("Den Haag")
+    'Den Haag'
+    >>> check_name("x" * 300)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: city 'xxx...' (302 chars) has 300 characters; ...
+    """
+    return _check_text(what, name)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    """``repr`` of a value cut to ``limit`` characters (messages stay readable)."""
+    try:
+        text = repr(value)
+    except Exception:  # noqa: BLE001 - a broken __repr__ must not hide the real error
+        text = f"<{type(value).__name__}>"
+    return text if len(text) <= limit else text[: limit - 5] + "...'" + f" ({len(text)} chars)"
 
 
 @dataclass(frozen=True)
@@ -93,9 +162,16 @@ def normalise_name(name: str) -> str:
     >>> normalise_name("KRAKÓW")
     'krakow'
     """
+    if not isinstance(name, str):
+        raise ParameterError(f"name must be a string, got {type(name).__name__} {_short(name)}")
+    return _key(name)
+
+
+def _key(name: str) -> str:
+    """:func:`normalise_name` without the type check (for gazetteer names)."""
     from unidecode import unidecode
 
-    return _NON_ALNUM.sub(" ", unidecode(str(name)).lower()).strip()
+    return _NON_ALNUM.sub(" ", unidecode(name).lower()).strip()
 
 
 @lru_cache(maxsize=1)
@@ -128,9 +204,9 @@ def country_iso3(country: str) -> str:
     >>> country_iso3("nl"), country_iso3("Ukraine")
     ('NLD', 'UKR')
     """
-    key = normalise_name(country)
+    key = _key(_check_text("country", country))
     for iso2, c in _countries().items():
-        if key in (iso2.lower(), c["iso3"].lower(), normalise_name(c["name"])):
+        if key in (iso2.lower(), c["iso3"].lower(), _key(c["name"])):
             return c["iso3"]
     import difflib
 
@@ -208,10 +284,10 @@ def _build_name_index(g) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
     alternate: dict[str, list[int]] = {}
     for cid, name, alts in zip(g.index, g["name"], g["alternatenames"], strict=True):
         cid = int(cid)
-        primary.setdefault(normalise_name(name), []).append(cid)
+        primary.setdefault(_key(str(name)), []).append(cid)
         seen = set()
         for alt in str(alts).split("|") if alts else ():
-            key = normalise_name(alt)
+            key = _key(alt)
             if key and key not in seen:
                 seen.add(key)
                 alternate.setdefault(key, []).append(cid)
@@ -305,9 +381,12 @@ def suggest(name: str, n: int = 5) -> list[str]:
     """
     from rapidfuzz import fuzz, process
 
+    _check_text("name", name)
+    if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100:
+        raise ParameterError(f"n must be an integer from 1 to 100, got {_short(n)}")
     primary, _ = _name_index()
     keys = list(primary)
-    found = process.extract(normalise_name(name), keys, scorer=fuzz.WRatio, limit=n * 3)
+    found = process.extract(_key(name), keys, scorer=fuzz.WRatio, limit=n * 3)
     g = _gazetteer()
     out: list[str] = []
     for key, _score, _ in found:
@@ -325,7 +404,8 @@ def resolve(name: str | int, country: str | None = None) -> City:
     Parameters
     ----------
     name : str or int
-        A city name ("Den Haag", "Kiev", "Bombay") or a gazetteer ``city_id``.
+        A city name ("Den Haag", "Kiev", "Bombay") or a gazetteer ``city_id`` (an int or a
+        string of digits); see :func:`as_city`, which this calls.
     country : str, optional
         Restrict to one country (ISO2, ISO3 or English name).
 
@@ -341,7 +421,8 @@ def resolve(name: str | int, country: str | None = None) -> City:
         Several cities carry it and none dominates (see the module docstring); the message
         lists them with country, region code, population and ``city_id``.
     ParameterError
-        ``name`` is empty or ``country`` is unknown.
+        ``name`` is empty, longer than :data:`MAX_NAME_LENGTH`, not text (lone surrogates,
+        control characters) or of another type, or ``country`` is unknown.
 
     Examples
     --------
@@ -353,15 +434,100 @@ def resolve(name: str | int, country: str | None = None) -> City:
     >>> ra.cities.resolve("Vancouver", country="US").country_iso3
     'USA'
     """
+    return as_city(name, country=country)
+
+
+def as_city(city: City | str | int, country: str | None = None) -> City:
+    """Return the :class:`City` meant by a name, a GeoNames id or a City: the one entry point.
+
+    Every function that takes a city passes it through here once, so a name, an id and a
+    ``City`` are accepted everywhere and checked the same way.
+
+    Parameters
+    ----------
+    city : City, str or int
+        A :class:`City` (returned as is), a gazetteer ``city_id`` (GeoNames id) as an integer
+        or a string of digits (``5746545`` or ``"5746545"``), or a name in any spelling or
+        language (resolved with the rule in the module docstring).
+    country : str, optional
+        Restrict a name to one country (ISO2, ISO3 or English name). With an id or a City it
+        is checked: a city in another country is a :class:`ParameterError`.
+
+    Returns
+    -------
+    City
+
+    Raises
+    ------
+    ParameterError
+        ``city`` is of another type (float, bool, list...), empty, longer than
+        :data:`MAX_NAME_LENGTH` characters, not valid text (lone surrogates, control
+        characters); ``country`` is unknown or does not match an id's country.
+    UnknownCityError
+        No gazetteer city has that id or name (the message lists the closest names).
+    AmbiguousCityError
+        Several cities carry the name and none dominates.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> ra.cities.as_city("Kiev", country="UA").name
+    'Kyiv'
+    >>> ra.cities.as_city(5746545).name, ra.cities.as_city("5746545").country_iso3
+    ('Portland', 'USA')
+    >>> hague = ra.cities.as_city("Den Haag")
+    >>> ra.cities.as_city(hague) is hague
+    True
+    >>> ra.cities.as_city("x" * 5000)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: city 'xxx... has 5,000 characters; at most 200 ...
+    """
+    import numbers
+
+    iso3 = None
+    if country is not None:
+        iso3 = country_iso3(country)
+    if isinstance(city, City):
+        found = city
+    elif isinstance(city, numbers.Integral) and not isinstance(city, bool):
+        found = _by_id(int(city))
+    elif isinstance(city, str):
+        _check_text("city", city)
+        text = city.strip()
+        if text.isascii() and text.isdigit():
+            found = _by_id(int(text))
+        elif not _key(text):
+            raise ParameterError(
+                f"a city must be a non-empty name or a GeoNames id, got {_short(city)}"
+            )
+        else:
+            return _by_name(city, iso3)
+    else:
+        raise ParameterError(
+            f"a city must be a name (str), a GeoNames id (int) or a City, got "
+            f"{type(city).__name__} {_short(city)}"
+        )
+    if iso3 is not None and found.country_iso3 != iso3:
+        raise ParameterError(
+            f"city {found.name!r} (city_id {found.city_id}) is in {found.country_iso3}, "
+            f"not in country={country!r}"
+        )
+    return found
+
+
+def _by_id(cid: int) -> City:
+    if cid not in _gazetteer().index:
+        raise UnknownCityError(
+            f"no gazetteer city has city_id {cid}; ids are GeoNames ids of the 34,006 cities "
+            "with population >= 15,000 (see ra.cities.load_cities())"
+        )
+    return _city(cid)
+
+
+def _by_name(name: str, iso3: str | None) -> City:
     g = _gazetteer()
-    if isinstance(name, int) and not isinstance(name, bool):
-        if name not in g.index:
-            raise UnknownCityError(f"no gazetteer city has city_id {name}")
-        return _city(name)
-    if not isinstance(name, str) or not normalise_name(name):
-        raise ParameterError(f"a city name must be a non-empty string, got {name!r}")
-    key = normalise_name(name)
-    iso3 = country_iso3(country) if country is not None else None
+    key = _key(name)
     primary, alternate = _name_index()
     for table in (primary, alternate):
         cids = table.get(key, [])
@@ -410,7 +576,12 @@ def resolve_many(names: list[str | int]) -> pd.DataFrame:
     >>> ra.cities.resolve_many(["Kiev", "Den Haag"])["name"].tolist()
     ['Kyiv', 'The Hague']
     """
-    ids = [resolve(n).city_id for n in names]
+    if isinstance(names, (str, bytes, City)) or not hasattr(names, "__iter__"):
+        raise ParameterError(
+            f"names must be a list of city names or ids, got {type(names).__name__} "
+            f"{_short(names)}"
+        )
+    ids = [as_city(n).city_id for n in names]
     out = _gazetteer().loc[ids].copy()
     out.insert(0, "query", [str(n) for n in names])
     return out

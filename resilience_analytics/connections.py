@@ -25,7 +25,7 @@ import warnings
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .errors import AmbiguousCityError, DataNotFoundError, UnknownCityError
+from .errors import AmbiguousCityError, DataNotFoundError, ParameterError, UnknownCityError
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -104,8 +104,8 @@ def _participants(row) -> list[int]:
     out = []
     for name in _split(row.get("participants")):
         try:
-            out.append(cities.resolve(name).city_id)
-        except (UnknownCityError, AmbiguousCityError) as exc:
+            out.append(cities.as_city(name).city_id)
+        except (UnknownCityError, AmbiguousCityError, ParameterError) as exc:
             warnings.warn(f"exchange {row.get('exchange_id')}: {exc}", stacklevel=4)
     return out
 
@@ -120,8 +120,8 @@ def _host(row) -> int | None:
     if _missing(name) or not str(name):
         return None
     try:
-        return cities.resolve(str(name)).city_id
-    except (UnknownCityError, AmbiguousCityError):
+        return cities.as_city(str(name)).city_id
+    except (UnknownCityError, AmbiguousCityError, ParameterError):
         return None
 
 
@@ -329,7 +329,7 @@ def path(a: str | int, b: str | int, *, G: nx.Graph | None = None,
         G = _default_graph()
     ends = []
     for c in (a, b):
-        city = cities.resolve(c)
+        city = cities.as_city(c)
         node = f"city:{city.city_id}"
         if node not in G:
             n_cities = sum(1 for _, d in G.nodes(data=True) if d.get("kind") == "city")

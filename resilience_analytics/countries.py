@@ -22,7 +22,7 @@ import re
 from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
-from ._validate import require_columns, validate_frame
+from ._validate import check_names, check_number, require_columns, validate_frame
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -199,6 +199,10 @@ def world_risk_index(year: int | None = 2022, *, indicators: bool = False) -> pd
     >>> bool(wri.loc["PHL", "index"] > wri.loc["NLD", "index"])
     True
     """
+    if year is not None:
+        check_number("year", year, integer=True)
+    if not isinstance(indicators, bool):
+        raise ParameterError(f"indicators must be True or False, got {indicators!r:.80}")
     df = _wri_long().copy()
     years = sorted(df["Year"].unique())
     if year is not None and year not in years:
@@ -257,6 +261,10 @@ def nd_gain(year: int | None = 2020, *, variables: list[str] | tuple[str, ...] |
     """
     import pandas as pd
 
+    if year is not None:
+        check_number("year", year, integer=True)
+    if variables is not None:
+        variables = check_names("variables", variables)
     variables = tuple(variables or ("gain", "vulnerability", "readiness"))
     for v in variables:
         if v not in ND_GAIN_VARIABLES:

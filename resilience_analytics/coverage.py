@@ -238,7 +238,7 @@ def profile_comparison(
 
     from . import cities, hazards, networks
 
-    c = city if isinstance(city, cities.City) else cities.resolve(city)
+    c = cities.as_city(city)
     table = hazards.exposure() if exposure is None else exposure
     if c.city_id not in table.index:
         raise ParameterError(f"city {c.name!r} (city_id {c.city_id}) is not in the table")

@@ -9,8 +9,11 @@ per file, its sha256 and the read options that fix its quirks). A file is found,
 3. a download into the cache with :mod:`pooch`, where a stable official address of the very
    same bytes exists (``url`` in the registry).
 
-Every file's sha256 is verified the first time it is read in a session. Nothing is ever written
-into the data directory.
+A file's sha256 is verified the first time it is used in a session and again whenever its
+size, modification time, change time or inode differ from when it was verified (a file changed
+or replaced during a session is re-hashed before its bytes are served). Every use is recorded
+with the sha256, size and modification time of the bytes actually verified (:func:`reads`,
+:func:`files_read`), for run manifests. Nothing is ever written into the data directory.
 
 Examples
 --------
@@ -23,7 +26,6 @@ INFORM. 2022. INFORM Ris
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,8 +46,10 @@ __all__ = [
     "files_read",
     "get",
     "get_path",
+    "licence_note",
     "names",
     "read",
+    "reads",
     "sha256",
 ]
 
@@ -53,6 +57,11 @@ ENV_VAR = "RESILIENCE_DATA_DIR"
 
 # path -> sha256 of every file verified in this session (also the receipt of what was read)
 _VERIFIED: dict[str, str] = {}
+# path -> file identity (size, mtime_ns, ctime_ns, inode) when it was verified; a use with a
+# different identity re-hashes the file
+_IDENTITY: dict[str, tuple[int, int, int, int]] = {}
+# one record per distinct (path, sha256, size, mtime) used in this session, in first-use order
+_READS: dict[tuple[str, str, int, int], dict[str, Any]] = {}
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,9 @@ class Dataset:
     quirks: tuple[str, ...] = ()
     files: tuple[DataFile, ...] = ()
     package: str | None = None
+    #: licence restrictions that must be shown wherever the data's numbers appear:
+    #: "non-commercial", "share-alike", "no-redistribution", "no-explicit-licence"
+    licence_flags: tuple[str, ...] = ()
 
     def file(self, filename: str | None = None) -> DataFile:
         """Return the registry entry of ``filename`` (the first file when ``None``)."""
@@ -90,6 +102,11 @@ class Dataset:
             )
         if filename is None:
             return self.files[0]
+        if not isinstance(filename, str):
+            raise ParameterError(
+                f"filename must be a string or None, got {type(filename).__name__}; the files "
+                f"of {self.name!r} are: {', '.join(f.filename for f in self.files)}"
+            )
         for f in self.files:
             if f.filename == filename:
                 return f
@@ -116,6 +133,7 @@ def _registry() -> dict[str, Dataset]:
             quirks=tuple(entry.get("quirks", [])),
             files=files,
             package=entry.get("package"),
+            licence_flags=tuple(entry.get("licence_flags", [])),
         )
     return out
 
@@ -161,6 +179,11 @@ def get(name: str) -> Dataset:
     'unknown (GVP terms not available here)'
     """
     reg = _registry()
+    if not isinstance(name, str):
+        raise ParameterError(
+            f"a data set name must be a string, got {type(name).__name__}; registered data "
+            f"sets: {', '.join(sorted(reg))}"
+        )
     if name not in reg:
         import difflib
 
@@ -183,11 +206,9 @@ def sha256(path: str | Path) -> str:
     -------
     str
     """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from ._io import sha256_file  # the package's one file hash
+
+    return sha256_file(path)
 
 
 def _candidates(name: str, filename: str) -> list[Path]:
@@ -199,11 +220,62 @@ def _candidates(name: str, filename: str) -> list[Path]:
     return out
 
 
-def _verify(path: Path, name: str, entry: DataFile) -> Path:
+def _identity(path: Path) -> tuple[int, int, int, int]:
+    st = path.stat()
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def _record(key: str, name: str, filename: str, digest: str,
+            ident: tuple[int, int, int, int]) -> None:
+    from datetime import UTC, datetime
+
+    rkey = (key, digest, ident[0], ident[1])
+    if rkey in _READS:
+        _READS[rkey]["uses"] += 1
+        return
+    _READS[rkey] = {
+        "dataset": name,
+        "filename": filename,
+        "path": key,
+        "sha256": digest,
+        "bytes": ident[0],
+        "mtime": datetime.fromtimestamp(ident[1] / 1e9, tz=UTC).isoformat(),
+        "mtime_ns": ident[1],
+        "uses": 1,
+    }
+
+
+def _verify(path: Path, name: str, entry: DataFile, *, force: bool = False) -> Path:
+    """Check ``path``'s sha256 unless it was verified with the same identity; record the use.
+
+    The file is re-hashed when ``force`` is set or when its size, mtime, ctime or inode differ
+    from when it was last verified. The identity is taken before and after hashing: a file
+    that changes while it is hashed is hashed again (at most three times, then refused).
+    """
     key = str(path.resolve())
-    if key in _VERIFIED:
+    try:
+        ident = _identity(path)
+    except OSError as exc:
+        raise DataNotFoundError(f"{path} (data set {name!r}) cannot be read: {exc}") from exc
+    if not force and key in _VERIFIED and _IDENTITY.get(key) == ident:
+        _record(key, name, entry.filename, _VERIFIED[key], ident)
         return path
-    digest = sha256(path)
+    _VERIFIED.pop(key, None)
+    _IDENTITY.pop(key, None)
+    for _ in range(3):
+        try:
+            digest = sha256(path)
+            after = _identity(path)
+        except OSError as exc:
+            raise DataNotFoundError(f"{path} (data set {name!r}) cannot be read: {exc}") from exc
+        if after == ident:
+            break
+        ident = after  # changed while being hashed: hash the new bytes
+    else:
+        raise DataFileError(
+            f"{path} (data set {name!r}) kept changing while its sha256 was computed; "
+            "wait until whatever writes it has finished"
+        )
     if digest != entry.sha256:
         raise ChecksumError(
             f"{path} (data set {name!r}, file {entry.filename!r}) has sha256 {digest}, "
@@ -212,7 +284,18 @@ def _verify(path: Path, name: str, entry: DataFile) -> Path:
             "holding the registered version."
         )
     _VERIFIED[key] = digest
+    _IDENTITY[key] = ident
+    _record(key, name, entry.filename, digest, ident)
     return path
+
+
+def _unchanged(path: Path) -> bool:
+    """Whether ``path`` still has the identity it had when it was last verified."""
+    key = str(path.resolve())
+    try:
+        return key in _IDENTITY and _IDENTITY[key] == _identity(path)
+    except OSError:
+        return False
 
 
 def _download(name: str, entry: DataFile) -> Path:
@@ -239,7 +322,9 @@ def get_path(name: str, filename: str | None = None, *, verify: bool = True) -> 
     filename : str, optional
         File of the data set (default: its first file).
     verify : bool, default True
-        Check the sha256 on first use in this session.
+        Check the sha256 on first use in this session and again whenever the file's size,
+        modification time or inode changed since it was verified; record the use
+        (:func:`reads`). ``False`` neither checks nor records.
 
     Returns
     -------
@@ -267,9 +352,8 @@ def get_path(name: str, filename: str | None = None, *, verify: bool = True) -> 
         if path.is_file():
             return _verify(path, name, entry) if verify else path
     if entry.url:
-        path = _download(name, entry)
-        _VERIFIED[str(path.resolve())] = entry.sha256
-        return path
+        path = _download(name, entry)  # pooch checks the sha256 of what it downloads
+        return _verify(path, name, entry) if verify else path
     data_dir = settings.get_data_dir()
     where = (
         f"expected at {candidates[0]}"
@@ -308,19 +392,90 @@ def read(name: str, filename: str | None = None, **overrides: Any) -> pd.DataFra
     DataFileError
         If the file cannot be parsed (truncated, wrong delimiter, not text).
     """
-    import pandas as pd
-
     entry = get(name).file(filename)
     path = get_path(name, entry.filename)
     options = dict(entry.read.get("options", {}))
     options.update(overrides)
     fmt = entry.read.get("format", "csv")
-    if fmt != "csv":  # pragma: no cover - registry only holds csv today
-        raise DataFileError(f"{path}: unsupported format {fmt!r} in the registry")
+    for _ in range(2):
+        df = _read_format(path, name, fmt, options)
+        if _unchanged(path):
+            return df
+        # the file changed between its check and the end of the read: check it again (the
+        # changed bytes are served only if they are the registered ones) and read it again
+        path = get_path(name, entry.filename)
+    raise DataFileError(
+        f"{path} (data set {name!r}) changed while it was read; wait until whatever writes "
+        "it has finished"
+    )
+
+
+def _read_format(path: Path, name: str, fmt: str, options: dict[str, Any]) -> Any:
+    """Parse a registered file in its registry format; any parse failure is a DataFileError."""
+    import pandas as pd
+
+    if fmt == "vector":
+        return _read_vector(path, name, options)
+    if fmt == "xlsx":
+        try:
+            return pd.read_excel(path, **options)
+        except Exception as exc:  # openpyxl raises BadZipFile, KeyError, InvalidFileException
+            raise DataFileError(f"{path} (data set {name!r}) could not be read: {exc}") from exc
+    if fmt != "csv":
+        raise DataFileError(
+            f"{path}: unsupported format {fmt!r} in the registry; accepted: 'csv', 'vector', 'xlsx'"
+        )
     try:
         return pd.read_csv(path, low_memory=False, **options)
     except (pd.errors.ParserError, UnicodeDecodeError, EOFError, OSError) as exc:
         raise DataFileError(f"{path} (data set {name!r}) could not be parsed: {exc}") from exc
+
+
+def _read_vector(path: Path, name: str, options: dict[str, Any]) -> Any:
+    """Read a GeoJSON/GeoPackage file with pyogrio into a GeoDataFrame (EPSG:4326)."""
+    import geopandas as gpd
+
+    try:
+        gdf = gpd.read_file(path, engine="pyogrio", **options)
+    except Exception as exc:  # pyogrio raises its own DataSourceError/DataLayerError types
+        raise DataFileError(f"{path} (data set {name!r}) could not be read: {exc}") from exc
+    if gdf.crs is None:
+        gdf = gdf.set_crs(4326)
+    return gdf
+
+
+def licence_note(names_: str | list[str]) -> list[str]:
+    """Return one warning line per data set whose licence restricts use of its numbers.
+
+    Shown wherever such numbers appear (report footers, column definitions, ``cite()``
+    users): non-commercial, share-alike, no-redistribution and no-explicit-licence data.
+
+    Parameters
+    ----------
+    names_ : str or list of str
+        Registered data-set names.
+
+    Returns
+    -------
+    list of str
+        Empty when none of the data sets is restricted.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> ra.datasets.licence_note("coinr_asem")
+    []
+    >>> ra.datasets.licence_note("berkeley_earth_major_cities")[0][:45]
+    'berkeley_earth_major_cities: non-commercial, '
+    """
+    if isinstance(names_, str):
+        names_ = [names_]
+    out = []
+    for n in names_:
+        ds = get(n)
+        if ds.licence_flags:
+            out.append(f"{n}: {', '.join(ds.licence_flags)} ({ds.licence})")
+    return out
 
 
 def available(name: str) -> bool:
@@ -350,7 +505,8 @@ def catalog(*, verify: bool = False) -> pd.DataFrame:
     Parameters
     ----------
     verify : bool, default False
-        Also check every file's sha256 (column ``verified``): reads every byte once.
+        Also check every file's sha256 (column ``verified``): re-reads and re-hashes every
+        byte of every available file now, even files already verified in this session.
 
     Returns
     -------
@@ -378,6 +534,7 @@ def catalog(*, verify: bool = False) -> pd.DataFrame:
             "source": f"package {ds.package}" if ds.package else "data directory",
             "available": ok,
             "licence": ds.licence,
+            "licence_flags": ", ".join(ds.licence_flags),
             "official_url": ds.official_url,
             "citation": ds.citation,
         }
@@ -387,9 +544,10 @@ def catalog(*, verify: bool = False) -> pd.DataFrame:
             else:
                 try:
                     for f in ds.files:
-                        get_path(name, f.filename)
+                        path = next(p for p in _candidates(name, f.filename) if p.is_file())
+                        _verify(path, name, f, force=True)
                     row["verified"] = True
-                except ChecksumError:
+                except (ChecksumError, DataFileError, DataNotFoundError, StopIteration):
                     row["verified"] = False
         rows.append(row)
     return pd.DataFrame(rows).set_index("name")
@@ -422,12 +580,47 @@ def cite(names_: str | list[str] | None = None) -> list[str]:
 
 
 def files_read() -> dict[str, str]:
-    """Return ``{path: sha256}`` of every registered file verified in this session.
+    """Return ``{path: sha256}`` of every registered file used in this session.
+
+    The sha256 is the one computed from the bytes on disk when they were last verified (not
+    copied from the registry). A file used in several versions (changed during the session)
+    maps to the last one; :func:`reads` lists every version.
 
     Used by run manifests to record exactly which bytes an analysis read.
 
     Returns
     -------
     dict
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> isinstance(ra.datasets.files_read(), dict)
+    True
     """
-    return dict(_VERIFIED)
+    out = {rec["path"]: rec["sha256"] for rec in _READS.values()}
+    for path, digest in _VERIFIED.items():  # verified before reads were recorded
+        out.setdefault(path, digest)
+    return out
+
+
+def reads() -> list[dict[str, Any]]:
+    """Return one record per distinct version of a registered file used in this session.
+
+    Returns
+    -------
+    list of dict
+        In first-use order, each with ``dataset, filename, path, sha256`` (of the bytes
+        verified), ``bytes`` (size), ``mtime`` (ISO 8601, UTC), ``mtime_ns`` and ``uses``
+        (how many times this version was asked for). A file changed during the session
+        appears once per version.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> sorted(ra.datasets.reads()[0]) if ra.datasets.reads() else []  # doctest: +SKIP
+    ['bytes', 'dataset', 'filename', 'mtime', 'mtime_ns', 'path', 'sha256', 'uses']
+    >>> isinstance(ra.datasets.reads(), list)
+    True
+    """
+    return [dict(rec) for rec in _READS.values()]

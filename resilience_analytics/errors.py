@@ -8,6 +8,7 @@ from __future__ import annotations
 
 __all__ = [
     "AmbiguousCityError",
+    "CacheWarning",
     "ChecksumError",
     "DataFileError",
     "DataNotFoundError",
@@ -56,3 +57,7 @@ class AmbiguousCityError(ResilienceError, LookupError):
     def __init__(self, message: str, candidates: list[dict] | None = None):
         super().__init__(message)
         self.candidates = list(candidates or [])
+
+
+class CacheWarning(UserWarning):
+    """A cache file was unreadable (corrupt, truncated): it was discarded and is rebuilt."""

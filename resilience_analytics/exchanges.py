@@ -156,9 +156,9 @@ def load_exchanges(path: str | Path | None = None) -> pd.DataFrame:
         ids = []
         for name in [r["host_city"], *names]:
             try:
-                ids.append(cities.resolve(name, country=r["host_country"] or None).city_id
-                           if name == r["host_city"] else cities.resolve(name).city_id)
-            except (UnknownCityError, AmbiguousCityError) as exc:
+                ids.append(cities.as_city(name, country=r["host_country"] or None).city_id
+                           if name == r["host_city"] else cities.as_city(name).city_id)
+            except (UnknownCityError, AmbiguousCityError, ParameterError) as exc:
                 raise DataFileError(f"{where}: city {name!r} cannot be resolved: {exc}") from None
         rows.append({**r.to_dict(), "date_start": start, "date_end": end, "participants": names,
                      "themes": themes, "host_city_id": ids[0], "participant_city_ids": ids[1:]})
@@ -193,7 +193,7 @@ def exchanges_of(city: str | int, *, start=None, end=None, log: pd.DataFrame | N
 
     from . import cities
 
-    cid = cities.resolve(city).city_id
+    cid = cities.as_city(city).city_id
     log = load_exchanges() if log is None else log
     mask = [cid == h or cid in p for h, p in zip(log["host_city_id"], log["participant_city_ids"],
                                                  strict=True)]

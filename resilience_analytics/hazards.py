@@ -475,8 +475,9 @@ def _derived_array(stem: str, package: str, filename: str, build) -> np.ndarray:
     def load_or_build():
         import numpy as np
 
-        if path.is_file():
-            return np.load(path)
+        cached = _io.read_cache(path, lambda p: np.load(p, allow_pickle=False))
+        if cached is not None:
+            return cached
         arr = build(src)
         _io.atomic_write(path, lambda tmp: np.save(tmp, arr))
         return arr
@@ -841,6 +842,11 @@ def exposure(
     else:
         if isinstance(hazards, str):
             hazards = [hazards]
+        if not isinstance(hazards, list | tuple | set | frozenset):
+            raise ParameterError(
+                f"hazards must be a name or a list of names from {', '.join(HAZARDS)}; got "
+                f"{type(hazards).__name__} {hazards!r:.80}"
+            )
         for hz in hazards:
             check_choice("hazards", hz, HAZARDS)
         chosen = [hz for hz in HAZARDS if hz in set(hazards)]
@@ -853,8 +859,8 @@ def exposure(
     if cache:
         key = _cache_key(params, df, chosen)
         path = settings.get_cache_dir() / "hazards" / f"exposure_{key}.parquet"
-        if path.is_file():
-            out = pd.read_parquet(path)
+        out = _io.read_cache(path, pd.read_parquet)  # a corrupt file is discarded
+        if out is not None:
             out.attrs = json.loads(out.attrs.get("_ra_attrs", "{}")) if "_ra_attrs" in \
                 out.attrs else {"parameters": params}
             out.attrs["cache"] = str(path)

@@ -901,7 +901,7 @@ def _focal_point(focal: Any) -> dict:
                 if hasattr(focal, f)}
     from . import cities
 
-    return _focal_point(cities.resolve(focal))
+    return _focal_point(cities.as_city(focal))
 
 
 def _with_coordinates(peers_table: pd.DataFrame) -> pd.DataFrame:

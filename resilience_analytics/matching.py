@@ -289,7 +289,7 @@ def _city_ids(names: pd.Series, table: pd.DataFrame | None) -> list[int | None]:
         if name not in cache:
             try:
                 cache[name] = (peers.locate(name, table) if table is not None
-                               else cities.resolve(name).city_id)
+                               else cities.as_city(name).city_id)
             except (UnknownCityError, AmbiguousCityError):
                 cache[name] = None
         out.append(cache[name])
@@ -410,7 +410,7 @@ def rank_offers(
             focal = peers.locate(city, table)
             focal_name = str(table["name"].loc[focal]) if "name" in table.columns else str(city)
         else:
-            c = cities.resolve(city)
+            c = cities.as_city(city)
             focal, focal_name = c.city_id, c.name
     shipped = None
     if needs is None or offers is None:

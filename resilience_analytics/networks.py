@@ -134,9 +134,9 @@ def _link(name: str, country: str | None) -> tuple[int | None, str]:
         iso2 = _COUNTRY_NAMES.get(country, country)
     try:
         try:
-            city = cities.resolve(query, country=iso2) if iso2 else cities.resolve(query)
+            city = cities.as_city(query, country=iso2) if iso2 else cities.as_city(query)
         except ParameterError:  # country not recognised: try the name alone
-            city = cities.resolve(query)
+            city = cities.as_city(query)
         return city.city_id, "linked by name" + (f" (as {query!r})" if query != name else "")
     except AmbiguousCityError as exc:
         region = _REGIONS.get(name)

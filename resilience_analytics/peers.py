@@ -331,6 +331,7 @@ def locate(city: str | int, table: pd.DataFrame) -> int:
         )
     if not isinstance(city, str) or not city.strip():
         raise ParameterError(f"city must be a non-empty name or a city_id, got {city!r}")
+    cities.check_name(city)  # length, lone surrogates, control characters
     if "name" in table.columns:
         hits = table.index[(table["name"] == city).to_numpy(dtype=bool, na_value=False)]
         if len(hits) == 1:

@@ -5,7 +5,11 @@ time (``ra.settings.seed = 7``) or through environment variables read at import:
 
 ``RESILIENCE_DATA_DIR``
     Folder holding one sub-folder per registered data set (``<data_dir>/<name>/<file>``).
-    On the project's development and CI machines this is ``../shared/data``.
+    On the project's development and CI machines this is ``../shared/data``. A relative
+    folder is taken relative to the current folder; if it does not exist there, relative to
+    the repository root (the folder holding ``pyproject.toml`` above this package, in a source
+    checkout). So ``RESILIENCE_DATA_DIR=../shared/data jupyter lab notebooks/`` works although
+    the kernels start in ``notebooks/``.
 ``RESILIENCE_CACHE_DIR``
     Folder for downloads and computed results (default: the user cache folder).
 ``RESILIENCE_FIGURES_DIR``
@@ -36,8 +40,20 @@ __all__ = [
 ]
 
 
-def _env_path(name: str) -> Path | None:
+def _repo_root() -> Path | None:
+    """Return the source checkout's root (``pyproject.toml`` beside this package), or None."""
+    root = Path(__file__).resolve().parents[1]
+    return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
+
+
+def _env_path(name: str, *, repo_fallback: bool = False) -> Path | None:
     """Read a folder variable; a relative path is made absolute against the current folder.
+
+    With ``repo_fallback``, a relative folder that does not exist relative to the current
+    folder but does relative to the repository root (:func:`_repo_root`) is taken from there:
+    a command typed at the repository root (``RESILIENCE_DATA_DIR=../shared/data jupyter lab
+    notebooks/``) keeps working in processes that start elsewhere (kernels start in
+    ``notebooks/``).
 
     The absolute path is written back to the environment, so that processes started from
     here (notebook kernels run by papermill or nbval start in the notebook's folder) see the
@@ -48,13 +64,17 @@ def _env_path(name: str) -> Path | None:
         return None
     path = Path(value).expanduser()
     if not path.is_absolute():
-        path = Path(os.path.abspath(path))
+        here = Path(os.path.abspath(path))
+        root = _repo_root() if repo_fallback else None
+        if not here.exists() and root is not None and (root / path).exists():
+            here = Path(os.path.abspath(root / path))
+        path = here
         os.environ[name] = str(path)
     return path
 
 
 #: Folder with one sub-folder per data set; ``None`` means "not configured".
-data_dir: Path | None = _env_path("RESILIENCE_DATA_DIR")
+data_dir: Path | None = _env_path("RESILIENCE_DATA_DIR", repo_fallback=True)
 
 #: Folder for downloaded files and cached results.
 cache_dir: Path | None = _env_path("RESILIENCE_CACHE_DIR")
@@ -81,7 +101,8 @@ def get_data_dir() -> Path | None:
     pathlib.Path or None
         The folder, or ``None`` when neither the setting nor the variable is set.
     """
-    return data_dir if data_dir is not None else _env_path("RESILIENCE_DATA_DIR")
+    return data_dir if data_dir is not None else _env_path("RESILIENCE_DATA_DIR",
+                                                            repo_fallback=True)
 
 
 def get_cache_dir() -> Path:

@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from ._validate import check_choice
+from ._validate import check_choice, check_number
 from .errors import ParameterError
 
 if TYPE_CHECKING:
@@ -59,8 +59,17 @@ def name_type(profile: pd.Series, *, n: int = 2, threshold: float = 0.5) -> str:
     >>> name_type(pd.Series({"fl_count": 1.4, "eq_count_m6": -0.2, "coast_distance_km": -0.9}))
     'high large floods, low distance to the coast'
     """
+    import pandas as pd
+
     from .peers import FEATURE_LABELS
 
+    if not isinstance(profile, pd.Series) or not pd.api.types.is_numeric_dtype(profile.dtype):
+        raise ParameterError(
+            f"profile must be a numeric pandas Series (mean z-score per feature), got "
+            f"{type(profile).__name__} {str(getattr(profile, 'dtype', ''))}".rstrip()
+        )
+    n = check_number("n", n, lo=1, integer=True)
+    threshold = check_number("threshold", threshold, lo=0)
     top = profile.abs().sort_values(ascending=False, kind="stable")
     names = [
         f"{'high' if profile[f] > 0 else 'low'} {FEATURE_LABELS.get(f, f)}"

@@ -51,7 +51,10 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     """Point the cache at a session temp folder and the data dir at the real data."""
     from resilience_analytics import datasets, settings
 
-    verified = dict(datasets._VERIFIED)  # files a test verifies in its own tmp folders must not leak
+    # files a test verifies or reads in its own tmp folders must not leak into other tests
+    verified = dict(datasets._VERIFIED)
+    identity = dict(getattr(datasets, "_IDENTITY", {}))
+    reads = dict(getattr(datasets, "_READS", {}))
     cache = tmp_path_factory.getbasetemp() / "ra-cache"
     monkeypatch.setattr(settings, "cache_dir", cache)
     monkeypatch.setattr(settings, "progress", False)
@@ -61,3 +64,8 @@ def _isolated_settings(tmp_path_factory, monkeypatch):
     yield
     datasets._VERIFIED.clear()
     datasets._VERIFIED.update(verified)
+    if hasattr(datasets, "_IDENTITY"):
+        datasets._IDENTITY.clear()
+        datasets._IDENTITY.update(identity)
+        datasets._READS.clear()
+        datasets._READS.update(reads)

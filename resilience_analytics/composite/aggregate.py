@@ -32,7 +32,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .._validate import check_choice
+from .._validate import check_array, check_choice
 from ..errors import DataFileError, ParameterError
 
 if TYPE_CHECKING:
@@ -127,8 +127,8 @@ def aggregate_values(
     import numpy as np
 
     check_choice("method", method, AGG_METHODS)
-    X = np.asarray(X, dtype=float)
-    w = np.asarray(w, dtype=float)
+    X = check_array(X, "X (units x children)", ndim=(2, 3))
+    w = check_array(w, "w (weights)", ndim=(1, 2))
     if X.ndim == 2 and w.ndim == 2:
         X = np.broadcast_to(X[:, :, None], (*X.shape, w.shape[1]))
     if w.shape[0] != X.shape[1]:

@@ -3,19 +3,19 @@
 A framework is a table with one row per indicator, aggregate, group or denominator column
 (the layout of COINr's ``iMeta``):
 
-========== ==================================================================================
-column     meaning
-========== ==================================================================================
-Level      1 for indicators, 2, 3, ... for aggregates (empty for groups and denominators)
-iCode      unique code; for indicators, groups and denominators the column name in the data
-iName      human-readable name
-Parent     code of the aggregate one level up (empty only at the top level)
-Direction  +1 if higher values mean a higher score, -1 if lower values do
-Weight     relative weight inside the parent (re-scaled to sum to 1 within each parent)
-Type       ``Indicator``, ``Aggregate``, ``Group``, ``Denominator`` or ``Other``
+============ ==================================================================================
+column       meaning
+============ ==================================================================================
+Level        1 for indicators, 2, 3, ... for aggregates (empty for groups and denominators)
+iCode        unique code; for indicators, groups and denominators the column name in the data
+iName        human-readable name
+Parent       code of the aggregate one level up (empty only at the top level)
+Direction    +1 if higher values mean a higher score, -1 if lower values do
+Weight       relative weight inside the parent (re-scaled to sum to 1 within each parent)
+Type         ``Indicator``, ``Aggregate``, ``Group``, ``Denominator`` or ``Other``
 Denominator  optional code of a Denominator column to divide the indicator by
-Target     optional target value (for distance-to-target normalisation)
-========== ==================================================================================
+Target       optional target value (for distance-to-target normalisation)
+============ ==================================================================================
 
 Examples
 --------

@@ -60,7 +60,12 @@ def impute(
     import numpy as np
     import pandas as pd
 
+    from .._validate import check_frame, check_number
+
     check_choice("method", method, IMPUTE_METHODS)
+    check_frame(data, "impute: data", numeric=True)
+    if value is not None:
+        check_number("value", value)
     out = data.copy()
     if method == "none":
         return out

@@ -337,6 +337,18 @@ def normalise(
     import numpy as np
     import pandas as pd
 
+    from .._validate import check_frame
+
+    check_frame(data, "normalise: data", numeric=True)
+    if meta is not None:
+        check_frame(meta, "normalise: meta")
+    if directions is not None and (
+            not isinstance(directions, dict)
+            or any(isinstance(v, bool) or v not in (1, -1) for v in directions.values())):
+        raise ParameterError(
+            f"normalise: directions must be a dict of indicator code -> 1 or -1, got "
+            f"{directions!r:.80}"
+        )
     cols = list(data.columns)
     dirs = np.ones(len(cols))
     targets = None

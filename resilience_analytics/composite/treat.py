@@ -208,6 +208,17 @@ def treat(
     """
     import pandas as pd
 
+    from .._validate import check_frame, check_number
+    from ..errors import ParameterError
+
+    check_frame(data, "treat: data", numeric=True)
+    if winmax is not None:
+        check_number("winmax", winmax, lo=0, integer=True)
+    check_number("skew_thresh", skew_thresh, lo=0)
+    check_number("kurt_thresh", kurt_thresh, lo=0)
+    if indiv is not None and not isinstance(indiv, dict):
+        raise ParameterError(f"treat: indiv must be a dict of code -> 'none' or a dict of "
+                             f"options, got {type(indiv).__name__}")
     out = {}
     rows = []
     indiv = indiv or {}
@@ -225,5 +236,7 @@ def treat(
             rows.append({"iCode": c, "treatment": how, "n_winsorised": nwin,
                          "skew_before": skew(x), "kurt_before": kurt(x),
                          "skew_after": skew(out[c]), "kurt_after": kurt(out[c])})
-    table = pd.DataFrame(rows).set_index("iCode") if details else None
+    table = (pd.DataFrame(rows, columns=["iCode", "treatment", "n_winsorised", "skew_before",
+                                         "kurt_before", "skew_after", "kurt_after"])
+             .set_index("iCode") if details else None)
     return pd.DataFrame(out, index=data.index)[list(data.columns)], table

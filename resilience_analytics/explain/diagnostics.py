@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from .._validate import check_frame, check_names
 from ..errors import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -93,12 +94,35 @@ def predictor_diagnostics(
     >>> t.set_index("column")["action"].to_dict()
     {'rain': 'keep', 'quake': 'drop', 'flat': 'drop'}
     """
+    import numpy as np
     import pandas as pd
 
-    items = predictors.items() if isinstance(predictors, dict) else \
-        [(c, c) for c in predictors]
+    from .._validate import check_number, short_repr
+
+    check_frame(data, "predictor_diagnostics: data")
+    if isinstance(predictors, dict):
+        items = list(predictors.items())
+        if any(not isinstance(k, str) or not isinstance(v, str) for k, v in items):
+            raise ParameterError("predictor_diagnostics: predictors must map labels (str) to "
+                                 f"column names (str); got {short_repr(predictors)}")
+    else:
+        items = [(c, c) for c in check_names("predictor_diagnostics: predictors", predictors)]
+    if not items:
+        raise ParameterError("predictor_diagnostics: predictors is empty; give column names")
+    check_number("sparse_share", sparse_share, lo=0.0, hi=1.0)
     if not 0 < sparse_share < 1:
         raise ParameterError(f"sparse_share={sparse_share!r} must lie in (0, 1)")
+    check_number("min_clusters", min_clusters, lo=1, integer=True)
+    if not isinstance(cluster, str):
+        raise ParameterError(f"cluster must be a column name (str), got {short_repr(cluster)}")
+    if outcome is not None:
+        if not isinstance(outcome, str) or outcome not in data.columns:
+            raise ParameterError(f"predictor_diagnostics: outcome {short_repr(outcome)} is not "
+                                 f"a column; found {list(data.columns)[:20]}")
+        yv = pd.to_numeric(data[outcome], errors="coerce")
+        if not yv.dropna().isin([0, 1]).all():
+            raise ParameterError(f"predictor_diagnostics: outcome {outcome!r} must be binary "
+                                 "(0/1) for the separation check")
     rows = []
     G = int(data[cluster].nunique()) if cluster in data.columns else 1
     for label, col in items:
@@ -106,8 +130,12 @@ def predictor_diagnostics(
             raise ParameterError(f"predictor_diagnostics: column {col!r} not in the data; "
                                  f"found {list(data.columns)[:20]}")
         x = pd.to_numeric(data[col], errors="coerce")
-        ok = x.notna()
-        x = x[ok]
+        if not isinstance(x, pd.Series):  # duplicated column names give a frame
+            raise ParameterError(f"predictor_diagnostics: column {col!r} is not unique")
+        x = x.astype(float)
+        x = x[np.isfinite(x)]
+        if outcome is not None:
+            x = x[pd.to_numeric(data.loc[x.index, outcome], errors="coerce").notna()]
         n = len(x)
         share_zero = float((x == 0).mean()) if n else float("nan")
         n_distinct = int(x.nunique())
@@ -120,7 +148,7 @@ def predictor_diagnostics(
         clusters_varying = varying(x)
         sep = ""
         if outcome is not None and n:
-            sep = _separates(x, data.loc[x.index, outcome])
+            sep = _separates(x, pd.to_numeric(data.loc[x.index, outcome]))
         if n_distinct < 2:
             action, msg = "drop", f"{label} ({col}) is constant in the sample: dropped"
         elif sep:
@@ -128,7 +156,8 @@ def predictor_diagnostics(
         elif share_zero > sparse_share and n_distinct > 2:
             ind = (x > 0).astype(float)
             cv = varying(ind)
-            sep_i = _separates(ind, data.loc[x.index, outcome]) if outcome else ""
+            sep_i = _separates(ind, pd.to_numeric(data.loc[x.index, outcome])) \
+                if outcome else ""
             if cv < min_clusters or sep_i:
                 action = "drop"
                 msg = (f"{label} ({col}) is {100 * share_zero:.0f} % zeros and its indicator "
@@ -186,13 +215,27 @@ def vif(data: pd.DataFrame, formula_rhs: str, terms: list[str]) -> pd.DataFrame:
     import pandas as pd
     from patsy import dmatrix
 
-    X = dmatrix(formula_rhs, data, return_type="dataframe")
+    check_frame(data, "vif: data")
+    if not isinstance(formula_rhs, str) or not formula_rhs.strip():
+        raise ParameterError(f"vif: formula_rhs must be a formula right-hand side such as "
+                             f"'a + b', got {formula_rhs!r:.80}")
+    terms = check_names("vif: terms", terms)
+    try:
+        X = dmatrix(formula_rhs, data, return_type="dataframe")
+    except Exception as exc:  # noqa: BLE001 - patsy raises many kinds for a bad formula
+        raise ParameterError(
+            f"vif: the formula {formula_rhs!r:.80} cannot be built from the data's columns "
+            f"{list(data.columns)[:20]}: {type(exc).__name__}: {str(exc)[:200]}"
+        ) from None
     cols = list(X.columns)
     missing = [t for t in terms if t not in cols]
     if missing:
         raise ParameterError(f"vif: term(s) {missing} not in the design columns {cols[:20]}")
-    arr = X.to_numpy(dtype=float)
-    inv = np.linalg.pinv(arr.T @ arr)
+    try:
+        arr = X.to_numpy(dtype=float)
+        inv = np.linalg.pinv(arr.T @ arr)
+    except (TypeError, ValueError, np.linalg.LinAlgError) as exc:
+        raise ParameterError(f"vif: the design matrix is not numeric or finite ({exc})") from None
     rows = []
     for t in terms:
         j = cols.index(t)

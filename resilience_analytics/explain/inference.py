@@ -558,11 +558,26 @@ def adjust_pvalues(p: Any, *, methods: tuple[str, ...] = ("holm", "fdr_bh")) -> 
     import pandas as pd
     from statsmodels.stats.multitest import multipletests
 
-    arr = np.asarray(p, dtype=float)
+    from .._validate import short_repr
+
+    known = ("holm", "fdr_bh", "bonferroni", "sidak", "holm-sidak", "simes-hochberg",
+             "hommel", "fdr_by", "fdr_tsbh", "fdr_tsbky")
+    if isinstance(methods, str) or not isinstance(methods, list | tuple) or not methods or \
+            any(not isinstance(m, str) or m not in known for m in methods):
+        raise ParameterError(f"adjust_pvalues: methods must be a tuple of "
+                             f"statsmodels.stats.multitest methods {known}; got "
+                             f"{short_repr(methods)}")
+    try:
+        arr = np.asarray(p, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"adjust_pvalues: p must be a list of numbers in [0, 1]; got "
+                             f"{short_repr(p)}") from None
     if arr.ndim != 1 or len(arr) == 0:
-        raise ParameterError("adjust_pvalues: give a non-empty 1-d list of p-values")
+        raise ParameterError("adjust_pvalues: give a non-empty 1-d list of p-values; got "
+                             f"{short_repr(p)}")
     if np.isnan(arr).any() or (arr < 0).any() or (arr > 1).any():
-        raise ParameterError(f"adjust_pvalues: p-values must lie in [0, 1]; got {arr.tolist()}")
+        raise ParameterError(f"adjust_pvalues: p-values must lie in [0, 1]; got "
+                             f"{short_repr(arr.tolist())}")
     out = pd.DataFrame({"p_raw": arr})
     for m in methods:
         col = {"fdr_bh": "p_bh"}.get(m, f"p_{m}")
