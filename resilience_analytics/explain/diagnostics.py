@@ -165,9 +165,10 @@ def predictor_diagnostics(
                        "dropped")
             else:
                 action = "indicator"
+                nonzero = int((x > 0).groupby(data.loc[x.index, cluster]).any().sum()) \
+                    if cluster in data.columns else 1
                 msg = (f"{label} ({col}) is {100 * share_zero:.0f} % zeros (non-zero in "
-                       f"{int((x > 0).groupby(data.loc[x.index, cluster]).any().sum()) if cluster in data.columns else 1}"
-                       f" of {G} clusters): replaced by the indicator 'any {label} "
+                       f"{nonzero} of {G} clusters): replaced by the indicator 'any {label} "
                        f"exposure' ({col} > 0)")
         elif clusters_varying < min_clusters:
             action, msg = "drop", (f"{label} ({col}) varies in only {clusters_varying} of {G} "

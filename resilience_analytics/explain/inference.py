@@ -12,8 +12,9 @@ by side (:func:`inference_table`):
   ``V = c · B M B`` with ``B`` the bread (``(X'X)⁻¹`` or ``(X'WX)⁻¹``), ``M = Σ_g s_g s_g'``
   the outer product of the per-cluster score sums and the small-sample factor
   ``c = G/(G-1) · (n-1)/(n-k)`` for OLS (CR1) and ``c = G/(G-1)`` for a logit, with ``G``
-  clusters, ``n`` rows and ``k`` parameters (Zeileis, Köll & Graham 2020). Clustered tests use Student's t with ``G - 1`` degrees of
-  freedom (Cameron & Miller 2015, sec. VI.C; Stata's and R ``fixest``'s default).
+  clusters, ``n`` rows and ``k`` parameters (Zeileis, Köll & Graham 2020). Clustered tests
+  use Student's t with ``G - 1`` degrees of freedom (Cameron & Miller 2015, sec. VI.C;
+  Stata's and R ``fixest``'s default).
 
 With fewer than about 50 clusters the CR1 test over-rejects (Cameron, Gelbach & Miller
 2008), so :func:`inference_table` adds a **wild cluster bootstrap**:

@@ -65,7 +65,7 @@ EXPOSURE_OUTCOMES: tuple[tuple[str, ...], ...] = (
 
 
 def resolve_column(table: pd.DataFrame, spec: str | tuple[str, ...] | list[str]) -> str:
-    """The first of ``spec``'s columns present in ``table`` (a str is itself).
+    """Return the first of ``spec``'s columns present in ``table`` (a str is itself).
 
     Examples
     --------
@@ -606,7 +606,7 @@ def commitment_robustness(
     B: int = 1999,
     seed: int = 0,
 ) -> pd.DataFrame:
-    """The adaptation-commitment model under alternative specifications, side by side.
+    """Fit the adaptation-commitment model under alternative specifications, side by side.
 
     Specifications: the baseline (logit, country and cohort fixed effects, main hazard
     measures); without cohort effects; without country effects; with the alternative hazard
