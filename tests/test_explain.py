@@ -274,6 +274,28 @@ def test_adaptation_commitment_sparse_predictor_becomes_indicator(commitment):
     assert "z_cyclone" in commitment.coefficients["term"].tolist()
 
 
+def test_models_use_hazard_v2_contract_columns_when_present():
+    ex = fictional_exposure().rename(columns={
+        "fl_count": "fl_rate", "tc_storms_any_per_year": "tc_rate_34kt",
+        "eq_count_m6": "eq_rate_pga_0p1g", "ts_count": "ts_events_observed"})
+    ex["fl_rate"] = ex["fl_rate"] / 35
+    s = fictional_signatories(fictional_exposure())
+    res = ra.explain.adaptation_commitment(s, ex, bootstrap=False, spatial=False)
+    assert set(res.coefficients.loc[res.coefficients["family"], "column"]) == {
+        "fl_rate", "tc_rate_34kt", "eq_rate_pga_0p1g"}
+    assert "(fl_rate)" in res.summary
+    # a contract predictor that is all but zero is dropped, and the summary says so
+    ex["tc_rate_34kt"] = 0.0
+    ex.loc[ex.index[:2], "tc_rate_34kt"] = 0.3
+    res = ra.explain.adaptation_commitment(s, ex, bootstrap=False, spatial=False)
+    assert "cyclone" not in set(res.coefficients["label"])
+    assert "- not estimated: cyclone (tc_rate_34kt)" in res.summary
+    mem = pd.DataFrame({"city_id": [5, 6, 7, 8], "network": ["c40"] * 4})
+    net = ra.explain.network_exposure(ex, mem, networks=("c40",), bootstrap=False,
+                                      spatial=False, outcomes=ra.explain.EXPOSURE_OUTCOMES[:4])
+    assert {"fl_rate", "eq_rate_pga_0p1g", "ts_events_observed"} <= set(net.models)
+
+
 def test_adaptation_commitment_summary_wording(commitment):
     text = commitment.summary
     assert ra.explain.causal_words(text) == []

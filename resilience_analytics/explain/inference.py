@@ -320,17 +320,23 @@ def _invert(pfun: Any, est: float, se: float, level: float) -> tuple[float, floa
         inner = est
         step = 2.0 * se
         outer = est + sign * step
+        found = False
         for _ in range(12):  # widen until the null is rejected
-            if pfun(outer) < alpha:
+            pv = pfun(outer)
+            if np.isnan(pv):
+                break
+            if pv < alpha:
+                found = True
                 break
             inner, outer = outer, outer + sign * step
             step *= 2
-        else:
+        if not found:
             bounds.append(float("nan"))
             continue
         for _ in range(30):
             mid = 0.5 * (inner + outer)
-            if pfun(mid) < alpha:
+            pv = pfun(mid)
+            if np.isnan(pv) or pv < alpha:
                 outer = mid
             else:
                 inner = mid
@@ -497,16 +503,20 @@ def score_bootstrap_logit(
     Xo = X[:, others]
     kind = _weight_kind(G)
     V = _weights(G, B, kind, np.random.default_rng(seed))
-    start = np.asarray(res.params, dtype=float)[others]
-
     def pfun(b0: float) -> float:
-        nonlocal start
         import warnings
 
+        # IRLS from its default start (mu = (y + 1/2) / 2): warm starts from the unrestricted
+        # estimate can send IRLS far away when the restriction moves the fit a lot.
         with warnings.catch_warnings(), np.errstate(over="ignore", divide="ignore"):
             warnings.simplefilter("ignore")
             fit = sm.GLM(y, Xo, family=sm.families.Binomial(), offset=b0 * X[:, j]).fit(
-                start_params=start, maxiter=200)
+                maxiter=200)
+        if (not fit.converged or not np.isfinite(fit.llf)) and b0 != 0.0:
+            return float("nan")  # interval search: this bound stays open
+        if not fit.converged or not np.isfinite(fit.llf):
+            raise ParameterError(f"score bootstrap: the logit restricted to {term} = {b0:g} "
+                                 "did not converge")
         p = np.asarray(fit.fittedvalues, dtype=float)
         w = p * (1 - p)
         H = X.T @ (X * w[:, None])
@@ -696,8 +706,13 @@ def inference_table(
         wanted = bootstrap_terms is None or t in bootstrap_terms
         if run_boot and not warns and wanted:
             fn = score_bootstrap_logit if logit else wild_cluster_bootstrap
-            bt = fn(res, codes, t, B=B, seed=seed,
-                    level=level if bootstrap_interval else None)
+            try:
+                bt = fn(res, codes, t, B=B, seed=seed,
+                        level=level if bootstrap_interval else None)
+            except ParameterError as exc:
+                bt = {"p_value": float("nan"), "ci_low": float("nan"),
+                      "ci_high": float("nan"), "weights": "-", "draws": 0}
+                warns.append(str(exc))
             row["p_wild"] = bt["p_value"]
             row["wild_ci_low"] = bt["ci_low"]
             row["wild_ci_high"] = bt["ci_high"]

@@ -586,6 +586,8 @@ def adaptation_commitment(
                      + verdict(r, len(fam)) + ".")
         if r["warning"]:
             lines.append(f"  warning: {r['warning']}")
+    for _, r in diag[diag["action"] == "drop"].iterrows():
+        lines.append(f"- not estimated: {r['message']}.")
     lines.append("Associations in observational data, not causal effects; standard errors "
                  "clustered by country.")
     return Explanation(
