@@ -169,6 +169,36 @@ def test_score_bootstrap_logit_detects_effect_and_not_null():
         ra.explain.wild_cluster_bootstrap(res, d["g"], "x")
 
 
+def test_score_bootstrap_strong_effect_of_a_large_scale_regressor():
+    """A log-population-like regressor (mean 11) with a strong effect: the restricted fit
+    moves far from the unrestricted one (a warm start from it once diverged, p = 0.92)."""
+    rng = np.random.default_rng(11)
+    sizes = [300, 250, *([40] * 18)]  # two dominant clusters, as Italy and Spain in GCoM
+    g = np.repeat(np.arange(len(sizes)), sizes)
+    d = pd.DataFrame({"g": g, "lp": rng.normal(11, 1, len(g))})
+    eta = -6.6 + 0.6 * d["lp"] + rng.normal(size=len(sizes))[g] * 0.3
+    d["y"] = (rng.random(len(g)) < 1 / (1 + np.exp(-eta))).astype(int)
+    res = smf.logit("y ~ lp + C(g)", d).fit(disp=0)
+    out = ra.explain.score_bootstrap_logit(res, d["g"], "lp", B=999)
+    assert out["p_value"] < 0.01
+    assert out["ci_low"] < res.params["lp"] < out["ci_high"]
+
+
+def test_score_bootstrap_size_under_the_null():
+    rejections = 0
+    for s in range(40):
+        rng = np.random.default_rng(300 + s)
+        g = np.repeat(np.arange(12), 25)
+        d = pd.DataFrame({"g": g, "x": rng.normal(size=12)[g] + rng.normal(size=300)})
+        eta = rng.normal(size=12)[g] * 0.5
+        d["y"] = (rng.random(300) < 1 / (1 + np.exp(-eta))).astype(int)
+        res = smf.logit("y ~ x", d).fit(disp=0)
+        p = ra.explain.score_bootstrap_logit(res, d["g"], "x", B=199, seed=s,
+                                             level=None)["p_value"]
+        rejections += p < 0.05
+    assert rejections <= 6  # binomial(40, 0.05): P(X > 6) < 0.01
+
+
 def test_webb_weights_below_twelve_clusters():
     d = _clustered_ols(0.5, G=8, m=20)
     out = ra.explain.wild_cluster_bootstrap(smf.ols("y ~ x", d).fit(), d["g"], "x", B=299,
