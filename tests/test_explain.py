@@ -389,6 +389,14 @@ def test_commitment_robustness_table():
     assert set(t.loc[t["spec"] == "alternative hazard measures", "column"]) == {
         "fl_severity_weighted", "tc_hurricanes_per_year", "eq_shaking_proxy"}
     assert t["p_used"].notna().all() and t["p_holm"].notna().all()
+    assert (t["warning"].fillna("") == "").all()
+    # a hazard dropped by the diagnostics gets a row that says so, not a silent NaN row
+    ex["eq_count_m6"] = 1
+    t = ra.explain.commitment_robustness(fictional_signatories(ex), ex, B=B_FAST)
+    gone = t[(t["label"] == "earthquake") & (t["spec"] != "alternative hazard measures")]
+    assert len(gone) == 4 and gone["coef"].isna().all()  # the alternative measure varies
+    assert gone["warning"].str.startswith("not estimated: earthquake (eq_count_m6) is "
+                                          "constant").all()
     assert (t.loc[t["spec"] == "no country FE (cohort FE)", "n"] >
             t.loc[t["spec"] == "baseline (country + cohort FE)", "n"].iloc[0]).all()
 

@@ -614,7 +614,9 @@ def commitment_robustness(
     measures); without cohort effects; without country effects; with the alternative hazard
     measures (:data:`ALTERNATIVE_HAZARDS`: severity-weighted floods, hurricane-force storms,
     475-year PGA); and the linear probability model (wild cluster bootstrap). Each row
-    gives the clustered estimate and the bootstrap p-value (no interval, for speed).
+    gives the clustered estimate and the bootstrap p-value (no interval, for speed); a
+    hazard that the predictor diagnostics dropped in a specification gets a row whose
+    ``warning`` says why, with no estimate.
 
     Parameters
     ----------
@@ -666,6 +668,12 @@ def commitment_robustness(
         m = res.models["y"]
         c["pseudo_r2"] = float(m.prsquared) if hasattr(m, "prsquared") else float(m.rsquared)
         rows.append(c)
+        dropped = res.diagnostics[res.diagnostics["action"] == "drop"]
+        if len(dropped):  # say which hazards this specification could not estimate
+            rows.append(pd.DataFrame({
+                "spec": name, "model": kw.get("model", "logit"), "label": dropped["label"],
+                "column": dropped["column"], "n": res.n, "clusters": res.clusters,
+                "warning": "not estimated: " + dropped["message"]}))
     cols = ["spec", "model", "label", "column", "term", "coef", "se_cluster", "p_cluster",
             "p_used", "p_holm", "p_bh", "n", "clusters", "pseudo_r2", "warning"]
     out = pd.concat(rows, ignore_index=True)
