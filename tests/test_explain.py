@@ -101,6 +101,16 @@ def test_hc3_and_clustered_covariances_match_r_sandwich(model):
     assert not np.allclose(hc3, cl, rtol=1e-3)
 
 
+def test_sandwich_fixture_data_is_reproducible():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_sandwich_data",
+                                                  FIXTURES / "make_sandwich_data.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    pd.testing.assert_frame_equal(mod.make(), pd.read_csv(FIXTURES / "sandwich_data.csv"))
+
+
 def test_vcov_cluster_errors():
     d = pd.read_csv(FIXTURES / "sandwich_data.csv")
     res = smf.ols("y ~ x1 + x2", d).fit()
