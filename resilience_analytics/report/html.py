@@ -15,7 +15,7 @@ __all__ = ["export_html", "index_html", "notebook_title"]
 
 
 def notebook_title(nb) -> str:
-    """Return the first level-1 heading (a line starting with ``#`` and a space) of the markdown cells.
+    """Return the first level-1 heading (``# Title``) of a notebook's markdown cells, or "".
 
     Examples
     --------
