@@ -209,6 +209,30 @@ def test_score_bootstrap_size_under_the_null():
     assert rejections <= 6  # binomial(40, 0.05): P(X > 6) < 0.01
 
 
+def test_inference_table_few_clusters_and_separation_are_named():
+    d = _clustered_ols(0.5, G=6, m=20)
+    t = ra.explain.inference_table(smf.ols("y ~ x", d).fit(), ["x"], d["g"], B=299,
+                                   bootstrap_interval=False)
+    assert "only 6 clusters" in t.loc[0, "warning"]
+    assert t.loc[0, "p_wild"] == t.loc[0, "p_wild"]  # run (Webb weights), not NaN
+    assert "webb" in t.loc[0, "bootstrap"]
+    # quasi-complete separation: x > 0.5 always commits
+    rng = np.random.default_rng(4)
+    g = np.repeat(np.arange(15), 20)
+    e = pd.DataFrame({"g": g, "x": rng.normal(size=300), "z": rng.normal(size=300)})
+    e["d"] = (e["x"] > 0.5).astype(int)
+    e["y"] = np.where(e["d"] == 1, 1, (rng.random(300) < 0.3).astype(int))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = smf.logit("y ~ d + z", e).fit(disp=0, maxiter=100)
+    t = ra.explain.inference_table(res, ["d", "z"], e["g"], B=99)
+    assert t["warning"].str.contains("quasi-separation").all()
+    assert t["bootstrap"].str.startswith("not run: quasi-separation").all()
+    assert t[["coef", "se_cluster"]].notna().all().all()
+
+
 def test_webb_weights_below_twelve_clusters():
     d = _clustered_ols(0.5, G=8, m=20)
     out = ra.explain.wild_cluster_bootstrap(smf.ols("y ~ x", d).fit(), d["g"], "x", B=299,

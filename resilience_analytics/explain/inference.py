@@ -680,13 +680,14 @@ def inference_table(
     q = tcl.ppf(0.5 + level / 2)
     run_boot = (G < BOOTSTRAP_MAX_CLUSTERS) if bootstrap is None else bool(bootstrap)
     warn_common = []
+    few = ""
     if logit:
         p = _fitted_prob(res)
         close = int(((p < 1e-8) | (p > 1 - 1e-8)).sum())
         if close:
             warn_common.append(f"quasi-separation: {close} fitted probabilities are 0 or 1")
     if G < 10:
-        warn_common.append(f"only {G} clusters: clustered inference is unreliable")
+        few = f"only {G} clusters: the clustered t-test is unreliable, read the bootstrap"
     rows = []
     for t in terms:
         j = names.index(t)
@@ -700,11 +701,14 @@ def inference_table(
         row["p_value"] = row["p_cluster"]
         row["ci_low"] = b - q * row["se_cluster"]
         row["ci_high"] = b + q * row["se_cluster"]
-        warns = list(warn_common)
+        warns = list(warn_common)  # problems that make the bootstrap meaningless
         if not np.isfinite(row["se_cluster"]) or row["se_cluster"] <= 0:
             warns.append("clustered standard error is zero or undefined")
+        blocked = bool(warns)
+        if few:  # few clusters: the bootstrap is exactly what is needed
+            warns.append(few)
         wanted = bootstrap_terms is None or t in bootstrap_terms
-        if run_boot and not warns and wanted:
+        if run_boot and not blocked and wanted:
             fn = score_bootstrap_logit if logit else wild_cluster_bootstrap
             try:
                 bt = fn(res, codes, t, B=B, seed=seed,
@@ -725,7 +729,7 @@ def inference_table(
         else:
             row["p_wild"] = float("nan")
             row["wild_ci_low"] = row["wild_ci_high"] = float("nan")
-            row["bootstrap"] = ("not run: " + "; ".join(warns)) if warns else (
+            row["bootstrap"] = ("not run: " + "; ".join(warns)) if blocked else (
                 "not run (not a tested term)" if run_boot else
                 f"not run ({G} clusters >= {BOOTSTRAP_MAX_CLUSTERS})")
         row["n"] = n
