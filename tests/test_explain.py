@@ -365,6 +365,9 @@ def test_adaptation_commitment_summary_wording(commitment):
     assert ra.explain.causal_words(text) == []
     assert f"n = {commitment.n:,} cities in {commitment.clusters} countries" in text
     assert "Holm" in text and "clustered by country" in text
+    m = commitment.spatial.iloc[0]
+    assert f"Moran's I {m['moran_i']:.3f}" in text
+    assert ("Conley" in text) == (m["p_value"] < 0.05)
     fam = commitment.coefficients[commitment.coefficients["family"]]
     for _, r in fam.iterrows():
         if r["p_holm"] >= 0.05 and r["p_bh"] >= 0.05:

@@ -290,6 +290,28 @@ def _spatial(res: Any, d: pd.DataFrame, outcome: str, terms: list[str], coefs: p
     return m, coefs
 
 
+def _spatial_lines(sp_rows: list[dict], coefs: pd.DataFrame) -> list[str]:
+    """Summary lines on spatial dependence of the residuals (and the Conley alternative)."""
+    import numpy as np
+
+    lines = []
+    for m in sp_rows:
+        head = (f"Residuals{'' if m['outcome'] == 'y' else ' of ' + m['outcome']}: Moran's I "
+                f"{m['moran_i']:.3f} on {m['k']} nearest neighbours (permutation "
+                f"{p_text(m['p_value'])})")
+        if np.isfinite(m["conley_cutoff_km"]) and "p_conley" in coefs.columns:
+            fam = coefs[(coefs["outcome"] == m["outcome"]) & coefs["family"]]
+            parts = [f"{r['label'] if 'label' in fam.columns else r['term']} "
+                     f"{p_text(r['p_conley'])}" for _, r in fam.iterrows()
+                     if np.isfinite(r["p_conley"])]
+            lines.append(head + ": spatially dependent; with Conley standard errors "
+                         f"({m['conley_cutoff_km']:.0f} km, unadjusted): " + ", ".join(parts)
+                         + ".")
+        else:
+            lines.append(head + ": no clear spatial dependence.")
+    return lines
+
+
 # --------------------------------------------------------------------------- (a)
 
 
@@ -370,7 +392,9 @@ def adaptation_commitment(
     is constant, varies in too few countries or separates the outcome is dropped, with a
     note. A country where every or no signatory commits has an infinite fixed effect
     (perfect separation), so its signatories are left out, as are countries with fewer
-    than ``min_per_country`` signatories.
+    than ``min_per_country`` signatories; a joining year where every or no city commits is
+    left out in the same way. The linear probability model uses the same sample, so the
+    two models compare like with like.
 
     Inference is clustered by country (CR1), with the score (logit) or wild (LPM) cluster
     bootstrap below 50 countries; the hazard terms form one family for Holm and
@@ -588,6 +612,7 @@ def adaptation_commitment(
             lines.append(f"  warning: {r['warning']}")
     for _, r in diag[diag["action"] == "drop"].iterrows():
         lines.append(f"- not estimated: {r['message']}.")
+    lines.extend(_spatial_lines(sp_rows, coefs))
     lines.append("Associations in observational data, not causal effects; standard errors "
                  "clustered by country.")
     return Explanation(
@@ -893,6 +918,16 @@ def network_exposure(
             parts.append(f"{r['outcome']} {abs(r['coef']):.2f} SD {tag} ({src} "
                          f"{p_text(r['p_used'])}; {verdict(r, len(fam))})")
         lines.append(f"- {net} members: " + "; ".join(parts) + ".")
+    if sp_rows:
+        dep = [m for m in sp_rows if np.isfinite(m["conley_cutoff_km"])]
+        if dep:
+            lines.append(
+                f"Residuals are spatially dependent for {len(dep)} of {len(sp_rows)} outcomes "
+                f"(Moran's I {min(m['moran_i'] for m in dep):.2f}–"
+                f"{max(m['moran_i'] for m in dep):.2f}); Conley standard errors "
+                f"({conley_km:.0f} km) are in the table (se_conley, p_conley).")
+        else:
+            lines.append("No clear spatial dependence of the residuals (Moran's I).")
     lines.append("Standard errors clustered by country; members chose to join, so these "
                  "are descriptions, not causal effects.")
     return Explanation(
