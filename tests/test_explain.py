@@ -101,6 +101,21 @@ def test_hc3_and_clustered_covariances_match_r_sandwich(model):
     assert not np.allclose(hc3, cl, rtol=1e-3)
 
 
+def test_unsupported_models_are_refused():
+    d = pd.read_csv(FIXTURES / "sandwich_data.csv")
+    probit = smf.glm("yb ~ x1", d, family=sm.families.Binomial(
+        link=sm.families.links.Probit())).fit()
+    with pytest.raises(ParameterError, match="not supported"):
+        ra.explain.vcov_cluster(probit, d["cluster"])
+    wls = smf.wls("y ~ x1", d, weights=np.arange(1, 81)).fit()
+    with pytest.raises(ParameterError, match="not supported"):
+        ra.explain.vcov_cluster(wls, d["cluster"])
+    glm = smf.glm("yb ~ x1 + x2", d, family=sm.families.Binomial()).fit()
+    logit = smf.logit("yb ~ x1 + x2", d).fit(disp=0)
+    np.testing.assert_allclose(ra.explain.vcov_cluster(glm, d["cluster"]),
+                               ra.explain.vcov_cluster(logit, d["cluster"]), rtol=1e-6)
+
+
 def test_sandwich_fixture_data_is_reproducible():
     import importlib.util
 

@@ -100,14 +100,20 @@ BOOTSTRAP_MAX_CLUSTERS: int = 50
 
 
 def is_logit(res: Any) -> bool:
-    """Whether a statsmodels result is a binary logit (``Logit`` or binomial ``GLM``)."""
+    """Whether a statsmodels result is a binary logit (``Logit`` or binomial-logit ``GLM``).
+
+    The score and bread formulas here are those of the canonical logit link; other links
+    (probit, cloglog) are treated as not supported by the callers.
+    """
     name = res.model.__class__.__name__
     if name == "Logit":
         return True
     if name == "GLM":
         import statsmodels.api as sm
 
-        return isinstance(res.model.family, sm.families.Binomial)
+        fam = res.model.family
+        return isinstance(fam, sm.families.Binomial) and \
+            type(fam.link) is sm.families.links.Logit  # Probit subclasses Logit
     return False
 
 
@@ -129,6 +135,11 @@ def _bread_scores(res: Any) -> tuple[Any, Any]:
         p = _fitted_prob(res)
         bread = np.linalg.pinv(X.T @ (X * (p * (1 - p))[:, None]))
         return bread, X * (y - p)[:, None]
+    if res.model.__class__.__name__ not in ("OLS", "WLS") or \
+            getattr(res.model, "weights", 1.0) is not None and \
+            np.ndim(res.model.weights) and not np.allclose(res.model.weights, 1.0):
+        raise ParameterError(f"{res.model.__class__.__name__} results are not supported; give "
+                             "an unweighted OLS, a Logit or a binomial-logit GLM")
     e = np.asarray(res.resid, dtype=float)
     return np.linalg.pinv(X.T @ X), X * e[:, None]
 
