@@ -1198,10 +1198,10 @@ def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | s
     ...     "communication": [5.0, 1.0, 6.0], "access_to_health_care": [4.0, 2.0, 4.0]},
     ...     index=pd.Index(["AAA", "BBB", "CCC"], name="iso3"))
     >>> t = pd.DataFrame({"name": ["Example City A", "Example City B", "Example City C"],
-    ...     "country_iso3": ["AAA", "BBB", "CCC"], "fl_count": [5, 5, 6]},
+    ...     "country_iso3": ["AAA", "BBB", "CCC"], "fl_events": [5, 5, 6]},
     ...     index=pd.Index([1, 2, 3], name="city_id"))
     >>> out = ra.assessment.who_can_teach("Example City A", 8, kind="peers", inform=inform,
-    ...     peers_options={"table": t, "features": ["fl_count"],
+    ...     peers_options={"table": t, "features": ["fl_events"],
     ...                    "memberships": pd.DataFrame(columns=["city_id", "network"])})
     >>> out["peers"]["name"].iloc[0]
     'Example City B'

@@ -16,9 +16,9 @@ def example_table(n: int = 300, seed: int = 7) -> pd.DataFrame:
     group = np.arange(n) % 3
     t = pd.DataFrame(
         {
-            "fl_count": np.where(group == 0, rng.poisson(40, n), rng.poisson(1, n)),
-            "eq_count_m6": np.where(group == 1, rng.poisson(25, n), rng.poisson(0.3, n)),
-            "tc_max_wind_kt": rng.normal(60, 15, n),
+            "fl_events": np.where(group == 0, rng.poisson(40, n), rng.poisson(1, n)),
+            "eq_events_felt": np.where(group == 1, rng.poisson(25, n), rng.poisson(0.3, n)),
+            "tc_wind_max_kt": rng.normal(60, 15, n),
             "coast_distance_km": rng.exponential(80, n),
             "koppen_group": rng.choice(list("ABCD"), n),
             "country_iso3": rng.choice(["AAA", "BBB", "CCC", "DDD"], n),
@@ -28,9 +28,9 @@ def example_table(n: int = 300, seed: int = 7) -> pd.DataFrame:
     )
     t["name"] = [f"Example City {i}" for i in t.index]
     # city 2: a near-copy of city 1 in another country
-    for c in ("fl_count", "eq_count_m6", "koppen_group"):
+    for c in ("fl_events", "eq_events_felt", "koppen_group"):
         t.loc[2, c] = t.loc[1, c]
-    t.loc[2, "tc_max_wind_kt"] = t.loc[1, "tc_max_wind_kt"] + 0.5
+    t.loc[2, "tc_wind_max_kt"] = t.loc[1, "tc_wind_max_kt"] + 0.5
     t.loc[2, "coast_distance_km"] = t.loc[1, "coast_distance_km"] * 1.01
     t.loc[1, "country_iso3"], t.loc[2, "country_iso3"] = "AAA", "BBB"
     # country-level capacities (fictional): readiness higher = better, lack of coping lower = better
@@ -41,7 +41,7 @@ def example_table(n: int = 300, seed: int = 7) -> pd.DataFrame:
     return t
 
 
-FEATURES = ["fl_count", "eq_count_m6", "tc_max_wind_kt", "coast_distance_km"]
+FEATURES = ["fl_events", "eq_events_felt", "tc_wind_max_kt", "coast_distance_km"]
 
 NO_MEMBERSHIPS = pd.DataFrame({"city_id": pd.Series(dtype="int64"),
                                "network": pd.Series(dtype="string")})

@@ -246,13 +246,21 @@ def test_composite_check_framework(meta):
 
 # ------------------------------------------------------------------------------ explain
 @fuzz
-@given(index=st.one_of(anything, frames(["score", "a", "b"], min_rows=0, max_rows=8)),
-       indicators=st.one_of(st.none(), anything, st.just(["a", "b"])),
-       score=st.one_of(anything, st.just("score")))
-def test_explain_index_drivers(index, indicators, score):
-    if index is None:
-        index = pd.DataFrame()  # None means "build the real city index": not under test here
-    typed_only(ra.explain.index_drivers, index, indicators=indicators, score=score)
+@given(p=st.one_of(anything, st.lists(st.floats(allow_nan=True, allow_infinity=True),
+                                      max_size=6)),
+       methods=st.one_of(st.just(("holm", "fdr_bh")), anything))
+def test_explain_adjust_pvalues(p, methods):
+    typed_only(ra.explain.adjust_pvalues, p, methods=methods)
+
+
+@fuzz
+@given(data=st.one_of(anything, frames(["country", "y", "a"], min_rows=0, max_rows=8)),
+       predictors=st.one_of(anything, st.just(["a"]), st.just({"hazard": "a"})),
+       outcome=st.one_of(st.none(), st.just("y"), anything),
+       sparse_share=st.one_of(st.just(0.75), anything))
+def test_explain_predictor_diagnostics(data, predictors, outcome, sparse_share):
+    typed_only(ra.explain.predictor_diagnostics, data, predictors, outcome=outcome,
+               sparse_share=sparse_share)
 
 
 @fuzz

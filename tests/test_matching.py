@@ -125,7 +125,7 @@ def test_own_offers_are_left_out():
 
 def test_hazard_similarity_breaks_ties():
     t = example_table()
-    t.loc[2, "tc_max_wind_kt"] = t.loc[1, "tc_max_wind_kt"]  # city 2: a hazard twin of city 1
+    t.loc[2, "tc_wind_max_kt"] = t.loc[1, "tc_wind_max_kt"]  # city 2: a hazard twin of city 1
     needs = pd.DataFrame([_row(entry_id="n1", city="Example City 1")])
     offers = pd.DataFrame([
         _row(entry_id="far", role="offer", city="Example City 3"),
@@ -134,7 +134,7 @@ def test_hazard_similarity_breaks_ties():
              description="Example Network: fictional training"),
     ])
     out = ra.matching.rank_offers("Example City 1", needs=needs, offers=offers, table=t,
-                                  features=["fl_count", "eq_count_m6", "tc_max_wind_kt"])
+                                  features=["fl_events", "eq_events_felt", "tc_wind_max_kt"])
     assert out["offer_id"].tolist()[0] == "near"
     assert out.set_index("offer_id").loc["near", "hazard_similarity"] == 1.0
     assert out.set_index("offer_id").loc["nobody", "hazard_similarity"] == 0.5

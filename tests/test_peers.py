@@ -27,7 +27,7 @@ def _similar(table, city="Example City 1", **kw):
 def _transformed(table):
     """Step 1 as ra.peers.features states: log1p of counts, coast zone max(0, 100 - km)."""
     x = table[FEATURES].astype(float).copy()
-    for c in ("fl_count", "eq_count_m6"):
+    for c in ("fl_events", "eq_events_felt"):
         x[c] = np.log1p(x[c])
     x["coast_distance_km"] = np.clip(100.0 - x["coast_distance_km"], 0, None)
     return x.to_numpy()
@@ -141,9 +141,9 @@ def test_gower_by_hand():
 
 def test_weights_change_the_ranking(table):
     base = _similar(table, k=5)
-    only_wind = _similar(table, k=5, weights={"fl_count": 0, "eq_count_m6": 0,
+    only_wind = _similar(table, k=5, weights={"fl_events": 0, "eq_events_felt": 0,
                                               "coast_distance_km": 0})
-    w = table["tc_max_wind_kt"]
+    w = table["tc_wind_max_kt"]
     gaps = (w.drop(1) - w[1]).abs()
     assert set(only_wind.index) == set(gaps.nsmallest(5).index)
     assert list(base.index) != list(only_wind.index)
@@ -345,9 +345,9 @@ def test_feature_matrix_is_standardised(table):
     z = ra.peers.feature_matrix(table, FEATURES, scaling="standard")
     np.testing.assert_allclose(z.mean(), 0, atol=1e-12)
     np.testing.assert_allclose(z.std(ddof=0), 1, atol=1e-12)
-    assert z.attrs["transform"]["fl_count"] == "log(1 + count); missing = 0, then z-score"
-    assert z.attrs["transform"]["tc_max_wind_kt"] == "value; missing = no event (0), then z-score"
-    r = ra.peers.feature_matrix(table, ["fl_count", "tc_max_wind_kt"])
+    assert z.attrs["transform"]["fl_events"] == "log(1 + count); missing = 0, then z-score"
+    assert z.attrs["transform"]["tc_wind_max_kt"] == "value; missing = no event (0), then z-score"
+    r = ra.peers.feature_matrix(table, ["fl_events", "tc_wind_max_kt"])
     np.testing.assert_allclose(r.median(), 0, atol=1e-12)
     q = r.quantile(0.75) - r.quantile(0.25)
     np.testing.assert_allclose(q, 1, atol=1e-12)
@@ -382,11 +382,11 @@ def test_bad_features(table):
 
 
 def test_bad_weights_features_metric_k(table):
-    with pytest.raises(ParameterError, match="weight 'heavy' for 'fl_count' is not a number"):
-        _similar(table, weights={"fl_count": "heavy"})
-    with pytest.raises(ParameterError, match="weight -2.0 for 'fl_count' is not accepted; weights "
+    with pytest.raises(ParameterError, match="weight 'heavy' for 'fl_events' is not a number"):
+        _similar(table, weights={"fl_events": "heavy"})
+    with pytest.raises(ParameterError, match="weight -2.0 for 'fl_events' is not accepted; weights "
                                              "are finite numbers >= 0"):
-        _similar(table, weights={"fl_count": -2})
+        _similar(table, weights={"fl_events": -2})
     with pytest.raises(ParameterError, match=r"weights name feature\(s\) \['nope'\] not among"):
         _similar(table, weights={"nope": 1})
     with pytest.raises(ParameterError, match="one number per feature"):
@@ -415,7 +415,7 @@ def test_bad_parameters(table):
     with pytest.raises(ParameterError, match="metric='manhattan' is not accepted"):
         _similar(table, metric="manhattan")
     with pytest.raises(ParameterError, match="weights are not accepted with metric='mahal"):
-        _similar(table, metric="mahalanobis", weights={"fl_count": 2})
+        _similar(table, metric="mahalanobis", weights={"fl_events": 2})
     with pytest.raises(ParameterError, match="k must be a whole number"):
         _similar(table, k=0)
     with pytest.raises(ParameterError, match="region='Atlantis'"):

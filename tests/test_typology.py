@@ -17,8 +17,8 @@ def three_groups():
     g = np.repeat([0, 1, 2], n // 3)
     t = pd.DataFrame(
         {
-            "tc_max_wind_kt": np.where(g == 0, 150.0, 50.0) + rng.normal(0, 5, n),
-            "eq_max_magnitude": np.where(g == 1, 8.0, 5.0) + rng.normal(0, 0.1, n),
+            "tc_wind_100yr_kt": np.where(g == 0, 150.0, 50.0) + rng.normal(0, 5, n),
+            "eq_pga_475yr_g": np.where(g == 1, 0.4, 0.05) + rng.normal(0, 0.005, n),
         },
         index=pd.Index(np.arange(1, n + 1), name="city_id"),
     )
@@ -102,7 +102,7 @@ def test_bad_input(three_groups):
     with pytest.raises(ParameterError, match="by='country' is not accepted"):
         ra.typology.city_types(table=t, by="country")
     with pytest.raises(ParameterError, match=r"\['flat'\] have no variance"):
-        ra.typology.city_types(["tc_max_wind_kt", "flat"], table=t.assign(flat=1.0))
+        ra.typology.city_types(["tc_wind_100yr_kt", "flat"], table=t.assign(flat=1.0))
 
 
 @pytest.mark.data

@@ -30,7 +30,7 @@ __all__ = [
 ]
 
 #: Hazard maxima that are missing when no event was recorded: no event means 0.
-ABSENT_MEANS_ZERO = ("tc_max_wind_kt", "ts_max_water_height_m")
+ABSENT_MEANS_ZERO = ("tc_wind_max_kt", "ts_max_height_m")
 
 #: INFORM-style aggregation of the city framework (see frameworks/README.md).
 CITY_AGGREGATION: dict[Any, str] = {

@@ -25,6 +25,8 @@ __all__ = [
     "METHODS",
     "n_borda",
     "n_dist2max",
+    "n_dist2ref",
+    "n_scaled",
     "n_dist2targ",
     "n_fracmax",
     "n_goalposts",
@@ -222,6 +224,56 @@ def n_goalposts(x: np.ndarray, gposts, direction=1, trunc2posts: bool = True) ->
     return _out(y * sc, one)
 
 
+def n_scaled(x: np.ndarray, npara=(0, 100), scale_factor: float = 100) -> np.ndarray:
+    """COINr's ``n_scaled``: ``(x - l)/(u - l) * scale_factor`` with fixed ``npara = (l, u)``.
+
+    A linear rescaling with fixed bounds (used in the Global Innovation Index 2020); unlike
+    min-max it does not depend on the other units (Becker et al. 2022, COINr).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n_scaled(np.array([0.0, 5.0, 20.0]), npara=(0, 10)).tolist()
+    [0.0, 50.0, 200.0]
+    """
+    import numpy as np
+
+    a, one = _cols(x)
+    g = np.asarray(npara, dtype=float)
+    if g.ndim == 1:
+        g = np.broadcast_to(g[:, None], (2, a.shape[1]))
+    if (g[1] == g[0]).any():
+        raise ParameterError(f"n_scaled: npara={npara!r} has l == u; the bounds must differ")
+    return _out((a - g[0]) / (g[1] - g[0]) * scale_factor, one)
+
+
+def n_dist2ref(x: np.ndarray, iref, cap_max: bool = False) -> np.ndarray:
+    """COINr's ``n_dist2ref``: ``1 - (x_ref - x)/(x_ref - min)`` with ``x_ref = x[iref]``.
+
+    ``iref`` is a 0-based row position (COINr counts from 1); values above the reference are
+    capped at 1 with ``cap_max``. A missing reference gives NaN, as in COINr.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> n_dist2ref(np.array([0.0, 5.0, 10.0, 20.0]), 2, cap_max=True).tolist()
+    [0.0, 0.5, 1.0, 1.0]
+    """
+    import numpy as np
+
+    a, one = _cols(x)
+    if isinstance(iref, bool) or not isinstance(iref, int | np.integer) or not \
+            0 <= int(iref) < a.shape[0]:
+        raise ParameterError(f"n_dist2ref: iref={iref!r} must be a row position in "
+                             f"0..{a.shape[0] - 1}")
+    ref = a[int(iref)]
+    with np.errstate(all="ignore"):
+        y = 1 - (ref - a) / (ref - np.nanmin(a, axis=0))
+    if cap_max:
+        y = np.where(y > 1, 1.0, y)
+    return _out(y, one)
+
+
 METHODS: dict[str, Any] = {
     "minmax": n_minmax,
     "zscore": n_zscore,
@@ -232,7 +284,18 @@ METHODS: dict[str, Any] = {
     "dist2targ": n_dist2targ,
     "fracmax": n_fracmax,
     "goalposts": n_goalposts,
+    "scaled": n_scaled,
+    "dist2ref": n_dist2ref,
     "none": None,
+}
+
+#: COINr's ``use_iMeta`` columns: framework columns read per indicator by ``use_meta=True``.
+META_PARAMS: dict[str, tuple[str, ...]] = {
+    "minmax": ("minmax_lower", "minmax_upper"),
+    "scaled": ("scaled_lower", "scaled_upper", "scale_factor"),
+    "zscore": ("zscore_mean", "zscore_sd"),
+    "dist2targ": ("Target", "dist2targ_cap_max"),
+    "goalposts": ("goalpost_lower", "goalpost_upper", "goalpost_scale", "goalpost_trunc2posts"),
 }
 
 _NEEDS_RANGE = {"minmax", "zscore", "dist2max", "prank"}
@@ -292,7 +355,16 @@ def normalise_array(
             raise ParameterError("method='dist2targ' needs targ= or a Target column")
         return f(Xd, np.asarray(t, dtype=float) * d, **params)
     if method == "goalposts":
+        if "gposts" not in params:
+            raise ParameterError("method='goalposts' needs gposts=(lower, upper, scale)")
         return f(Xd, params.pop("gposts"), direction=d, **params)
+    if method == "scaled":
+        # bounds on the raw scale: flip them with the direction as COINr's use_iMeta does
+        g = np.asarray(params.pop("npara", (0, 100)), dtype=float)
+        if g.ndim == 1:
+            g = np.broadcast_to(g[:, None], (2, X.shape[1]))
+        g = np.where(d == -1, g[::-1] * d, g)
+        return f(Xd, g, **params)
     return f(Xd, **params)
 
 
@@ -302,9 +374,18 @@ def normalise(
     *,
     method: str = "minmax",
     directions: dict[str, int] | None = None,
+    indiv: dict[str, dict] | None = None,
+    use_meta: bool = False,
     **params: Any,
 ) -> pd.DataFrame:
     """Normalise every indicator column of ``data`` (units in rows) with one method.
+
+    Per-indicator choices follow COINr's ``Normalise``: ``indiv`` maps a code to its own
+    ``{"method": ..., **params}`` (COINr's ``indiv_specs``), and ``use_meta=True`` reads each
+    indicator's parameters of ``method`` from framework columns (COINr's
+    ``f_n_para = "use_iMeta"``; columns in :data:`META_PARAMS`, e.g. ``goalpost_lower``,
+    ``goalpost_upper``, ``goalpost_scale``, ``goalpost_trunc2posts``). For ``dist2ref`` the
+    reference is given as ``ref=`` (a unit label of ``data``'s index) or ``iref=`` (position).
 
     Parameters
     ----------
@@ -338,8 +419,9 @@ def normalise(
     import pandas as pd
 
     from .._validate import check_frame
+    from ._checks import numeric_frame
 
-    check_frame(data, "normalise: data", numeric=True)
+    numeric_frame(data, "normalise: data")
     if meta is not None:
         check_frame(meta, "normalise: meta")
     if directions is not None and (
@@ -354,14 +436,64 @@ def normalise(
     targets = None
     if meta is not None:
         mi = meta.set_index("iCode")
-        dirs = np.array([float(mi.at[c, "Direction"]) if c in mi.index else 1.0 for c in cols])
+        dirs = pd.to_numeric(mi["Direction"], errors="coerce").reindex(cols).fillna(1.0
+                                                                              ).to_numpy(float)
         if "Target" in mi.columns:
-            targets = np.array(
-                [float(mi.at[c, "Target"]) if c in mi.index else np.nan for c in cols]
-            )
+            targets = pd.to_numeric(mi["Target"], errors="coerce").reindex(cols).to_numpy(float)
     if directions is not None:
         dirs = np.array([float(directions.get(c, d)) for c, d in zip(cols, dirs, strict=True)])
-    out = normalise_array(
-        data.to_numpy(dtype=float), dirs, method=method, codes=cols, targets=targets, **params
-    )
+    if "ref" in params:
+        ref = params.pop("ref")
+        if ref not in data.index:
+            raise ParameterError(f"dist2ref: reference unit {ref!r} is not in the data")
+        params["iref"] = int(data.index.get_loc(ref))
+    X = data.to_numpy(dtype=float)
+    if not use_meta and not indiv:
+        out = normalise_array(X, dirs, method=method, codes=cols, targets=targets, **params)
+        return pd.DataFrame(out, index=data.index, columns=cols)
+    specs = {c: {"method": method, **params} for c in cols}
+    if use_meta:
+        if meta is None:
+            raise ParameterError("use_meta=True needs the framework (meta=)")
+        need = META_PARAMS.get(method)
+        if need is None:
+            raise ParameterError(f"use_meta: method {method!r} takes no framework parameters; "
+                                 f"methods with framework parameters: {list(META_PARAMS)}")
+        mi = meta.set_index("iCode")
+        miss = [c for c in need if c not in mi.columns and c != "dist2targ_cap_max"]
+        if miss:
+            raise ParameterError(f"use_meta with method {method!r} needs framework column(s) "
+                                 f"{miss} (COINr's use_iMeta columns: {list(need)})")
+        for c in cols:
+            v = {k: mi.at[c, k] if k in mi.columns else False for k in need}
+            bad = [k for k, x in v.items() if k != "dist2targ_cap_max" and pd.isna(x)]
+            if bad:
+                raise ParameterError(f"use_meta: indicator {c!r} has no value in framework "
+                                     f"column(s) {bad}")
+            sp = specs[c]
+            if method == "minmax":
+                sp["l_u"] = (float(v["minmax_lower"]), float(v["minmax_upper"]))
+            elif method == "scaled":
+                sp["npara"] = (float(v["scaled_lower"]), float(v["scaled_upper"]))
+                sp["scale_factor"] = float(v["scale_factor"])
+            elif method == "zscore":
+                sp["m_sd"] = (float(v["zscore_mean"]), float(v["zscore_sd"]))
+            elif method == "dist2targ":
+                sp["cap_max"] = bool(v["dist2targ_cap_max"])
+            else:
+                sp["gposts"] = (float(v["goalpost_lower"]), float(v["goalpost_upper"]),
+                                float(v["goalpost_scale"]))
+                sp["trunc2posts"] = bool(v["goalpost_trunc2posts"])
+    for c, sp in (indiv or {}).items():
+        if c not in specs:
+            raise ParameterError(f"indiv: {c!r} is not an indicator column; columns: {cols}")
+        sp = dict(sp)
+        specs[c] = {"method": sp.pop("method", method), **sp}
+    out = np.empty_like(X)
+    for j, c in enumerate(cols):
+        sp = dict(specs[c])
+        m = sp.pop("method")
+        t = None if targets is None else targets[[j]]
+        out[:, [j]] = normalise_array(X[:, [j]], dirs[[j]], method=m, codes=[c], targets=t,
+                                      **sp)
     return pd.DataFrame(out, index=data.index, columns=cols)

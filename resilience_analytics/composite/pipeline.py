@@ -119,6 +119,8 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
                          "Weight": m["Weight"].to_numpy(dtype=float)})
     if weights is None:
         return base
+    # optimal_weights(allow_negative=True) marks its table: COINr's unconstrained search
+    negative_ok = bool(getattr(weights, "attrs", {}).get("negative_weights_allowed", False))
     if isinstance(weights, pd.DataFrame):
         if not {"iCode", "Weight"} <= set(weights.columns):
             raise FrameworkError(f"{source}: a weight table needs columns 'iCode' and 'Weight'")
@@ -144,7 +146,7 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
                 "indicator and aggregate of the framework)"
             )
         v = pd.to_numeric(pd.Series([wmap[code]]), errors="coerce").iloc[0]
-        if not np.isfinite(v) or v < 0:
+        if not np.isfinite(v) or (v < 0 and not negative_ok):
             raise FrameworkError(
                 f"{source}: weight of {kinds[code]} {code!r} is {wmap[code]!r} "
                 "(rule: weights are finite numbers >= 0)"
@@ -153,7 +155,8 @@ def weights_frame(meta: pd.DataFrame, weights=None, *, source: str = "weights") 
     base["Weight"] = vals
     for parent in m.loc[m["Type"] == "Aggregate", "iCode"]:
         kids = m.loc[m["Parent"] == parent, "iCode"]
-        if base.loc[base["iCode"].isin(kids), "Weight"].sum() <= 0:
+        if base.loc[base["iCode"].isin(kids), "Weight"].sum() == 0 or (
+                not negative_ok and base.loc[base["iCode"].isin(kids), "Weight"].sum() <= 0):
             raise FrameworkError(
                 f"{source}: all weights below {parent!r} are zero (rule: weights inside a parent "
                 "must not all be zero)"
@@ -176,7 +179,7 @@ def resolve_methods(meta: pd.DataFrame, method) -> dict[str, str]:
     aggs = meta[meta["Type"] == "Aggregate"]
     levels = dict(zip(aggs["iCode"], aggs["Level"].astype(int), strict=True))
     nag = int(meta["Level"].max()) - 1
-    if isinstance(method, str):
+    if isinstance(method, str) or callable(method):
         out = dict.fromkeys(levels, method)
     elif isinstance(method, dict):
         unknown = [k for k in method if k != "default" and k not in levels
@@ -193,7 +196,8 @@ def resolve_methods(meta: pd.DataFrame, method) -> dict[str, str]:
                                  f"got {len(ms)}")
         out = {c: ms[lv - 2] for c, lv in levels.items()}
     for mth in out.values():
-        check_choice("method", mth, _agg.AGG_METHODS)
+        if not callable(mth):
+            check_choice("method", mth, _agg.AGG_METHODS)
     return out
 
 
@@ -236,6 +240,7 @@ class Coin:
         unit_col: str = "uCode",
         level_names: list[str] | None = None,
     ):
+        import numpy as np
         import pandas as pd
 
         self.meta = _fw.check_framework(meta)
@@ -258,6 +263,14 @@ class Coin:
                 f"indicator {miss[0]!r} of the framework is not a column of the unit data "
                 f"(missing: {miss}) (rule: every indicator needs a data column)"
             )
+        if codes.dtype == object:
+            conv = codes.astype(str)
+            clash = conv[conv.duplicated(keep=False)]
+            if len(clash):
+                vals = codes[conv.duplicated(keep=False)].tolist()[:4]
+                raise DataFileError(
+                    f"unit data: unit codes {vals!r} in {unit_col!r} collide once converted "
+                    f"to text ({clash.iloc[0]!r}) (rule: unit codes must stay unique as text)")
         df = data.set_index(unit_col)
         df.index = df.index.astype(str) if df.index.dtype == object else df.index
         raw = df[ind].apply(pd.to_numeric, errors="coerce")
@@ -268,6 +281,13 @@ class Coin:
                     f"indicator {c!r} has non-numeric value {df.loc[nonnum, c].iloc[0]!r} "
                     f"for unit {nonnum[nonnum].index[0]!r} (rule: indicators are numbers)"
                 )
+            inf = np.isinf(raw[c].to_numpy(dtype=float))
+            if inf.any():
+                raise DataFileError(
+                    f"indicator {c!r} has infinite value "
+                    f"{float(raw[c].to_numpy()[inf][0])!r} for unit "
+                    f"{raw.index[inf][0]!r} (rule: indicators are finite numbers; NaN marks a "
+                    "missing value)")
             if raw[c].isna().all():
                 raise DataFileError(
                     f"indicator {c!r} is missing for every unit (rule: an indicator needs at "
@@ -289,7 +309,11 @@ class Coin:
     @property
     def indicator_codes(self) -> list[str]:
         """Indicator codes in framework order."""
-        return self.meta.loc[self.meta["Type"] == "Indicator", "iCode"].tolist()
+        cache = getattr(self, "_ind_cache", None)
+        if cache is None or cache[0] is not self.meta:
+            cache = (self.meta, self.meta.loc[self.meta["Type"] == "Indicator", "iCode"].tolist())
+            self._ind_cache = cache
+        return list(cache[1])
 
     @property
     def n_levels(self) -> int:
@@ -313,6 +337,16 @@ class Coin:
             cache = (self.meta, kids)
             self._kids_cache = cache
         return list(cache[1].get(code, []))
+
+    def _structure(self) -> list:
+        """``[(level, [(parent, children), ...]), ...]`` for levels 2..L, cached per framework."""
+        cache = getattr(self, "_struct_cache", None)
+        if cache is None or cache[0] is not self.meta:
+            st = [(lev, [(q, self.children(q)) for q in self.codes_at(lev)])
+                  for lev in range(2, self.n_levels + 1)]
+            cache = (self.meta, st)
+            self._struct_cache = cache
+        return cache[1]
 
     def codes_at(self, level: int) -> list[str]:
         """Indicator/aggregate codes at ``level``, in framework order."""
@@ -344,9 +378,12 @@ class Coin:
         framework's ``Denominator`` column); the denominator is first divided by ``scale``
         (COINr's ScaleFactor, default 1).
         """
+        import numpy as np
+        import pandas as pd
+
         self._record("denominate", dict(dset=dset, denomby=denomby, scale=scale,
                                         write_to=write_to))
-        x = self._get(dset).copy()
+        x = self._get(dset)
         if denomby is None:
             m = self.meta
             sel = m[(m["Type"] == "Indicator") & m["Denominator"].notna()]
@@ -359,23 +396,37 @@ class Coin:
                 raise DataFileError(
                     f"denominator {den!r} of indicator {code!r} is not a column of the unit data"
                 )
-            d = self.units[den].reindex(x.index).astype(float) / float(scale.get(code, 1.0))
-            x[code] = x[code] / d
+        if denomby:
+            codes = list(denomby)
+            D = self.units[[denomby[c] for c in codes]].reindex(x.index).to_numpy(dtype=float)
+            D = D / np.array([float(scale.get(c, 1.0)) for c in codes])
+            cols = [x.columns.get_loc(c) for c in codes]
+            X = x.to_numpy(dtype=float, copy=True)
+            X[:, cols] = X[:, cols] / D
+            x = pd.DataFrame(X, index=x.index, columns=x.columns)
         self.data[write_to or "Denominated"] = x
         return self
 
     def impute(
         self, dset: str = "Denominated", *, method: str = "mean", group: str | None = None,
-        value: float | None = None, write_to: str | None = None,
+        value: float | None = None, impute_by: str = "column",
+        group_level: int | None = None, normalise_first: bool | None = None,
+        write_to: str | None = None,
     ) -> Coin:
         """Impute missing values (COINr ``Impute``).
 
-        ``group`` names a unit column for the ``*_group`` methods.
+        ``group`` names a unit column for the ``*_group`` methods (COINr's ``use_group``).
+        ``impute_by="row"`` fills a unit's gaps from its own other indicators (normalised
+        first by default); ``group_level`` restricts that to the indicators sharing an
+        aggregate at that level (COINr's ``group_level``), e.g. 2 = within each pillar.
         """
+        import pandas as pd
+
         from .impute import impute
 
         self._record("impute", dict(dset=dset, method=method, group=group, value=value,
-                                    write_to=write_to))
+                                    impute_by=impute_by, group_level=group_level,
+                                    normalise_first=normalise_first, write_to=write_to))
         x = self._get(dset)
         groups = None
         if group is not None:
@@ -383,7 +434,25 @@ class Coin:
                 raise ParameterError(f"group={group!r} is not a unit column; available: "
                                      f"{list(self.units.columns)}")
             groups = self.units[group].reindex(x.index)
-        self.data[write_to or "Imputed"] = impute(x, method=method, groups=groups, value=value)
+        dirs = pd.to_numeric(self.meta.set_index("iCode")["Direction"], errors="coerce"
+                             ).reindex(x.columns).fillna(1.0).to_numpy(dtype=float)
+        kw = dict(method=method, groups=groups, value=value, impute_by=impute_by,
+                  normalise_first=normalise_first)
+        if group_level is None:
+            out = impute(x, directions=dirs, **kw)
+        else:
+            if not isinstance(group_level, int) or not 2 <= group_level <= self.n_levels:
+                raise ParameterError(f"group_level={group_level!r}: must be an integer level "
+                                     f"in 2..{self.n_levels}")
+            lin = _fw.lineage(self.meta)[f"Level{group_level}"]
+            parts = []
+            for _, cols in pd.Series(lin.reindex(x.columns).to_numpy(),
+                                     index=x.columns).groupby(lambda c: lin.get(c)).groups.items():
+                cols = list(cols)
+                d = [dirs[list(x.columns).index(c)] for c in cols]
+                parts.append(impute(x[cols], directions=d, **kw))
+            out = pd.concat(parts, axis=1)[list(x.columns)]
+        self.data[write_to or "Imputed"] = out
         return self
 
     def screen(
@@ -407,18 +476,24 @@ class Coin:
     def treat(
         self, dset: str = "Screened", *, winmax: int | None = 5, skew_thresh: float = 2,
         kurt_thresh: float = 3.5, log_fallback: bool = True, combine_treat: bool = False,
-        indiv: dict | None = None, write_to: str | None = None,
+        indiv: dict | None = None, f2: str = "log_CT", lambda_: float | None = None,
+        force_win: bool = False, write_to: str | None = None,
     ) -> Coin:
-        """Treat outliers with COINr's default rule (see :mod:`.treat`)."""
+        """Treat outliers with COINr's rule (see :mod:`.treat`): winsorise, then ``f2``.
+
+        ``f2`` is ``"log_CT"`` (default), ``"log_CT_plus"``, ``"log_CT_orig"`` or ``"boxcox"``
+        (``lambda_``); ``force_win`` winsorises up to ``winmax`` points regardless.
+        """
         from .treat import treat
 
         self._record("treat", dict(dset=dset, winmax=winmax, skew_thresh=skew_thresh,
                                    kurt_thresh=kurt_thresh, log_fallback=log_fallback,
-                                   combine_treat=combine_treat, indiv=indiv,
-                                   write_to=write_to))
+                                   combine_treat=combine_treat, indiv=indiv, f2=f2,
+                                   lambda_=lambda_, force_win=force_win, write_to=write_to))
         out, details = treat(self._get(dset), winmax=winmax, skew_thresh=skew_thresh,
                              kurt_thresh=kurt_thresh, log_fallback=log_fallback,
-                             combine_treat=combine_treat, indiv=indiv)
+                             combine_treat=combine_treat, indiv=indiv, f2=f2, lambda_=lambda_,
+                             force_win=force_win)
         name = write_to or "Treated"
         self.data[name] = out
         self.analysis[name] = {"details": details}
@@ -441,9 +516,12 @@ class Coin:
     def aggregate(
         self, dset: str = "Normalised", *, method: str | list[str] = "arithmetic",
         weights=None, dat_thresh: float | list[float] | None = None, upper: float = 10.0,
-        write_to: str | None = None,
+        p: float | None = None, write_to: str | None = None,
     ) -> Coin:
         """Aggregate up the hierarchy (COINr ``Aggregate``).
+
+        ``p`` is the exponent of the ``generalised`` mean; a method may also be a callable
+        ``f(X, w) -> y`` (custom aggregation, see :mod:`.aggregate`).
 
         Parameters
         ----------
@@ -460,38 +538,85 @@ class Coin:
         import pandas as pd
 
         self._record("aggregate", dict(dset=dset, method=method, weights=weights,
-                                       dat_thresh=dat_thresh, upper=upper, write_to=write_to))
+                                       dat_thresh=dat_thresh, upper=upper, p=p,
+                                       write_to=write_to))
         nag = self.n_levels - 1
-        method_of = resolve_methods(self.meta, method)
+        key = repr(method) if not callable(method) and "function" not in repr(method) else None
+        mcache = getattr(self, "_method_cache", None)
+        if mcache is None or mcache[0] is not self.meta:
+            mcache = (self.meta, {})
+            self._method_cache = mcache
+        if key is not None and key in mcache[1]:
+            method_of = mcache[1][key]
+        else:
+            method_of = resolve_methods(self.meta, method)
+            if key is not None:
+                mcache[1][key] = method_of
         th = dat_thresh if isinstance(dat_thresh, list | tuple) else [dat_thresh] * nag
         if len(th) != nag:
             raise ParameterError(f"dat_thresh: give 1 or {nag} values (one per aggregation "
                                  f"level), got {len(th)}")
+        import numpy as np
+
         if isinstance(weights, str):
             if weights not in self.weights:
                 raise ParameterError(f"weights={weights!r} is not a weight set; available: "
                                      f"{list(self.weights)}")
             wf = self.weights[weights]
+            wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
+        elif weights is None:
+            cache = getattr(self, "_w0_cache", None)
+            if cache is None or cache[0] is not self.meta:
+                wf = weights_frame(self.meta)
+                cache = (self.meta, dict(zip(wf["iCode"], wf["Weight"], strict=True)))
+                self._w0_cache = cache
+            wmap = cache[1]
         else:
             wf = weights_frame(self.meta, weights)
-        wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
+            wmap = dict(zip(wf["iCode"], wf["Weight"], strict=True))
         x = self._get(dset)
-        cols = {c: x[c].to_numpy(dtype=float) for c in self.indicator_codes}
-        for lev in range(2, self.n_levels + 1):
-            for parent in self.codes_at(lev):
-                kids = self.children(parent)
-                X = pd.DataFrame({k: cols[k] for k in kids}).to_numpy()
-                w = [wmap[k] for k in kids]
-                import numpy as np
-
+        ind = self.indicator_codes
+        miss = [c for c in ind if c not in x.columns]
+        if miss:
+            raise ParameterError(f"aggregate: indicator(s) {miss[:5]} are not columns of "
+                                 f"{dset!r}")
+        Xi = x[ind].to_numpy(dtype=float)
+        cols = {c: Xi[:, j] for j, c in enumerate(ind)}
+        for lev, parents in self._structure():
+            for parent, kids in parents:
+                X = np.column_stack([cols[k] for k in kids])
+                w = np.array([wmap[k] for k in kids], dtype=float)
                 cols[parent] = _agg.aggregate_values(
-                    X, np.array(w), method=method_of[parent], dat_thresh=th[lev - 2],
-                    upper=upper, codes=kids)
-        out = pd.DataFrame(cols, index=x.index)
+                    X, w, method=method_of[parent], dat_thresh=th[lev - 2],
+                    upper=upper, codes=kids, p=p)
+        out = pd.DataFrame(cols, index=x.index, copy=False)
         self.data[write_to or "Aggregated"] = out
         return self
 
     # ------------------------------------------------------------------ replay
+    def _fresh(self) -> Coin:
+        """Return a new coin holding only ``Raw``, sharing this coin's validated inputs.
+
+        What :meth:`regen` starts from: the framework and unit data were validated when this
+        coin was built and are not modified by any step (every step writes a new data set), so
+        they are shared rather than re-validated.
+        """
+        new = object.__new__(Coin)
+        new.meta = self.meta
+        new.units = self.units
+        new.data = {"Raw": self.data["Raw"]}
+        new.log = {}
+        new.analysis = {}
+        new.weights = {k: v.copy() for k, v in self.weights.items()}
+        new.level_names = list(self.level_names)
+        new._init_args = self._init_args
+        new._source = self._source
+        for attr in ("_kids_cache", "_struct_cache", "_ind_cache", "_w0_cache",
+                     "_method_cache"):
+            if hasattr(self, attr):
+                setattr(new, attr, getattr(self, attr))
+        return new
+
     def regen(self, changes: dict[str, dict[str, Any]] | None = None) -> Coin:
         """Rebuild the coin from Raw by replaying the log, with ``changes`` applied.
 
@@ -504,8 +629,7 @@ class Coin:
         if unknown:
             raise ParameterError(f"regen: step(s) {sorted(unknown)} were not run; logged steps: "
                                  f"{list(self.log)}")
-        new = Coin(*self._source, **self._init_args)
-        new.weights = {k: v.copy() for k, v in self.weights.items()}
+        new = self._fresh()
         for step, kwargs in self.log.items():
             change = changes.get(step, {})
             if step == "normalise" and change.get("method", kwargs["method"]) != kwargs["method"]:
@@ -554,6 +678,10 @@ class Coin:
 def build_example_coin(up_to: str | None = None) -> Coin:
     """Build COINr's ASEM example coin (51 countries, 49 indicators), as ``build_example_coin``.
 
+    The unit data are the lossless ``asem_iData_17digits.csv`` (COINr's ``ASEM_iData`` written
+    with 17 significant digits, so every double is COINr's own; the 15-digit file changes
+    482 values in the last place and breaks a tie in ``TolMin``).
+
     Steps: Denominate (framework denominators) → Impute (EurAsia group mean) → Screen (90 %
     availability, by NA, on the imputed data set) → Treat (winmax 5) → Normalise (min-max 0–100)
     → Aggregate (arithmetic mean). ``up_to`` stops after the named step (``"new_coin"``,
@@ -573,7 +701,7 @@ def build_example_coin(up_to: str | None = None) -> Coin:
         up_to = "aggregate"
     check_choice("up_to", str(up_to).lower(), order)
     stop = order.index(str(up_to).lower())
-    idata = datasets.read("coinr_asem", "asem_iData.csv")
+    idata = datasets.read("coinr_asem", "asem_iData_17digits.csv")
     imeta = datasets.read("coinr_asem", "asem_iMeta.csv")
     coin = Coin(idata, imeta, level_names=["Indicator", "Pillar", "Sub-index", "Index"])
     calls = [

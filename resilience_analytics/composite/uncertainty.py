@@ -118,6 +118,7 @@ class _Engine:
         self.agg_nominal = ak["method"]
         self.dat_thresh = ak["dat_thresh"]
         self.upper = ak["upper"]
+        self.p = ak.get("p")
         self.wf = weights_frame(coin.meta, ak["weights"] if not isinstance(ak["weights"], str)
                                 else coin.weights[ak["weights"]])
         self.codes = self.wf["iCode"].tolist()
@@ -169,6 +170,12 @@ class _Engine:
                     if spec == "none":
                         cols.append(X[:, j].copy())
                         continue
+                    if "transform" in spec:
+                        from .treat import _transform
+
+                        cols.append(_transform(X[:, j], spec["transform"],
+                                               spec.get("lambda_")))
+                        continue
                     cols.append(treat_vector(X[:, j], **{**kw, **spec})[0])
                 self._treated[key] = np.column_stack(cols)
         return self._treated[key]
@@ -184,9 +191,19 @@ class _Engine:
             d = self.dirs.copy()
             if dirs:
                 d = np.array([float(dirs.get(c, x)) for c, x in zip(self.ind, d, strict=True)])
-            self._normed[key] = np.ascontiguousarray(normalise_array(
-                self.treated(winmax), d, method=method, codes=self.ind, targets=self.targets,
-                **spec))
+            if {"indiv", "use_meta", "ref"} & set(spec):
+                import pandas as pd
+
+                from .normalise import normalise
+
+                df = pd.DataFrame(self.treated(winmax), index=self.units, columns=self.ind)
+                arr = normalise(df, self.coin.meta, method=method,
+                                directions=dict(zip(self.ind, d, strict=True)),
+                                **spec).to_numpy()
+            else:
+                arr = normalise_array(self.treated(winmax), d, method=method, codes=self.ind,
+                                      targets=self.targets, **spec)
+            self._normed[key] = np.ascontiguousarray(arr)
         return self._normed[key]
 
     # --------------------------------------------------------------- aggregation (batched)
@@ -223,6 +240,29 @@ class _Engine:
                     wk = wk / wk.sum(axis=0)  # weights re-scaled to sum to 1 (as COINr)
                 hk = np.stack([have[k] for k in kids], axis=1)  # (n, kq)
                 nav = hk.sum(axis=1)
+                if callable(mth) or mth in ("generalised", "copeland"):
+                    # methods without a batched form: one call per weight set
+                    from .aggregate import aggregate_values
+
+                    if first:
+                        V3 = Xn[:, [self.ind.index(k) for k in kids]]
+                        V3 = np.broadcast_to(V3[:, :, None], (*V3.shape, R))
+                    else:
+                        V3 = np.stack([out[k] for k in kids], axis=1)
+                    V3 = np.where(hk[:, :, None], V3, np.nan)
+                    try:
+                        val = aggregate_values(V3, wk, method=mth, upper=self.upper,
+                                               p=self.p, codes=kids)
+                    except DataFileError:
+                        failed[:] = True
+                        val = np.full((V3.shape[0], R), np.nan)
+                    keep = nav > 0
+                    if th is not None:
+                        keep &= nav / len(kids) >= th
+                    val[~keep] = np.nan
+                    out[q] = val
+                    have[q] = keep
+                    continue
                 part = ~hk.all(axis=1)  # units missing some child: re-scale their weights
                 if first:
                     cols = [self.ind.index(k) for k in kids]
@@ -397,12 +437,15 @@ class SensitivityResult:
     Attributes
     ----------
     indices : pandas.DataFrame
-        One row per uncertain assumption: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (half-widths
-        of the ``conf_level`` bootstrap intervals, SALib) and ``S1_low/S1_high/ST_low/ST_high``.
+        One row per uncertain assumption: ``S1``, ``ST`` and their ``conf_level`` percentile
+        bootstrap intervals ``S1_low/S1_high/ST_low/ST_high`` (COINr's ``SA_estimate``);
+        ``S1_conf``/``ST_conf`` are the half-widths of those intervals (for plotting).
     output : numpy.ndarray
         The scalar output per replication (mean absolute rank change against the nominal ranks,
         COINr's target).
     uncertainty : UncertaintyResult
+        Scores, ranks and rank statistics over the ``2n`` independent replications (A and B)
+        only.
     """
 
     indices: pd.DataFrame
@@ -678,11 +721,15 @@ def sensitivity(
 ) -> SensitivityResult:
     """Variance-based sensitivity: first-order and total Sobol indices with bootstrap intervals.
 
-    Samples ``n * (d + 2)`` replications with SALib's Sobol/Saltelli design on the unit
-    hypercube (``d`` = number of varying assumptions), maps each row onto the assumptions as
-    :func:`uncertainty` does, and analyses COINr's scalar output: the mean absolute rank change
-    of the target against the nominal ranks. Intervals are SALib's bootstrap (``conf_level``,
-    default 90 %, i.e. the 5–95 % interval COINr reports).
+    COINr's ``get_sensitivity(SA_type = "SA")`` (Becker et al. 2022): the design
+    ``[A; B; AB_1..AB_d]`` (:func:`~resilience_analytics.composite.gsa.sobol_design`, ``n``
+    rows per block, ``n (d + 2)`` replications, ``d`` = number of varying assumptions), each
+    row mapped onto the assumptions as :func:`uncertainty` does; the output is COINr's mean
+    absolute rank change of the target against the nominal ranks; ``S1`` (Saltelli 2010) and
+    ``ST`` (Jansen) with **percentile bootstrap** intervals (``num_resamples``, ``conf_level``,
+    default the 5-95 % interval COINr reports). The uncertainty part (``uncertainty``
+    attribute: ``rank_stats``, ``score_stats``) is computed on the ``2n`` independent
+    replications of ``A`` and ``B`` only, as COINr does.
 
     Examples
     --------
@@ -693,12 +740,10 @@ def sensitivity(
     >>> bool(sa.indices.loc["aggregation", "ST"] > sa.indices.loc["winmax", "ST"])
     True
     """
-    import warnings
-
     import numpy as np
     import pandas as pd
-    from SALib.analyze import sobol as sobol_analyze
-    from SALib.sample import sobol as sobol_sample
+
+    from .gsa import sobol_design, sobol_estimates
 
     seed = settings.seed if seed is None else seed
     progress = settings.progress if progress is None else progress
@@ -707,32 +752,24 @@ def sensitivity(
     if len(facs) < 2:
         raise ParameterError("sensitivity analysis needs at least two varying assumptions; "
                              "use uncertainty() for one")
-    problem = {"num_vars": len(facs), "names": [f for f, _ in facs],
-               "bounds": [[0.0, 1.0]] * len(facs)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        U = sobol_sample.sample(problem, int(n), calc_second_order=False, scramble=True,
-                                seed=seed)
+    names = [f for f, _ in facs]
+    d, n = len(facs), int(n)
+    U = sobol_design(d, n, seed=seed)
     ua, nominal = _evaluate(coin, U, facs, W, target, progress, return_records, None)
     ranks = ua.ranks.to_numpy()
     with np.errstate(all="ignore"):
         y = np.nanmean(np.abs(ranks - nominal[:, None]), axis=0)
     if np.isnan(y).any():
-        bad = ua.records if ua.records is not None else None
-        del bad
         raise DataFileError(
             f"{int(np.isnan(y).sum())} of {len(y)} replications failed (e.g. values <= 0 "
             "under a geometric mean); Sobol indices need every replication: change the "
             "normalisation alternatives so every method's domain is respected")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        Si = sobol_analyze.analyze(problem, y, calc_second_order=False,
-                                   num_resamples=num_resamples, conf_level=conf_level,
-                                   seed=seed)
-    df = pd.DataFrame({"S1": Si["S1"], "S1_conf": Si["S1_conf"], "ST": Si["ST"],
-                       "ST_conf": Si["ST_conf"]}, index=pd.Index(problem["names"],
-                                                                 name="assumption"))
-    for s in ("S1", "ST"):
-        df[f"{s}_low"] = df[s] - df[f"{s}_conf"]
-        df[f"{s}_high"] = df[s] + df[f"{s}_conf"]
-    return SensitivityResult(df, y, ua, int(n))
+    est = sobol_estimates(y, n, d, n_boot=num_resamples, conf_level=conf_level, seed=seed)
+    est.index = pd.Index(names, name="assumption")
+    cols = ["S1", "S1_conf", "ST", "ST_conf", "S1_low", "S1_high", "ST_low", "ST_high"]
+    df = est[cols]
+    df.attrs["interval"] = est.attrs["interval"]
+    # uncertainty statistics from the 2n independent runs (A and B) only
+    ind = slice(0, 2 * n)
+    ua_ind, _ = _evaluate(coin, U[ind], facs, W, target, False, return_records, nominal)
+    return SensitivityResult(df, y, ua_ind, n)

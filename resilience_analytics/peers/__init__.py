@@ -59,7 +59,6 @@ from .complement import (
 from .features import (
     DEFAULT_FEATURES,
     FEATURES,
-    LEGACY_SUBSTITUTES,
     METRICS,
     SCALINGS,
     FeatureSpace,
@@ -91,7 +90,6 @@ __all__ = [
     "DEFAULT_FEATURES",
     "FEATURES",
     "FEATURE_LABELS",
-    "LEGACY_SUBSTITUTES",
     "METRICS",
     "SCALINGS",
     "FeatureSpace",

@@ -343,15 +343,15 @@ def complementary(
     --------
     >>> import numpy as np, pandas as pd
     >>> import resilience_analytics as ra
-    >>> t = pd.DataFrame({"fl_count": [5, 5, 6, 0, 0], "readiness": [0.2, 0.8, 0.3, 0.9, 0.1],
+    >>> t = pd.DataFrame({"fl_events": [5, 5, 6, 0, 0], "readiness": [0.2, 0.8, 0.3, 0.9, 0.1],
     ...                   "name": [f"Example City {c}" for c in "ABCDE"]},
     ...                  index=pd.Index([1, 2, 3, 4, 5], name="city_id"))
     >>> out = ra.peers.complementary("Example City A", capacities=["readiness"], k=2, table=t,
-    ...     features=["fl_count"], memberships=pd.DataFrame(columns=["city_id", "network"]))
+    ...     features=["fl_events"], memberships=pd.DataFrame(columns=["city_id", "network"]))
     >>> out["name"].iloc[0]
     'Example City B'
     >>> none = ra.peers.complementary("Example City D", capacities=["readiness"], table=t,
-    ...     features=["fl_count"], memberships=pd.DataFrame(columns=["city_id", "network"]))
+    ...     features=["fl_events"], memberships=pd.DataFrame(columns=["city_id", "network"]))
     >>> len(none), none.attrs["empty_reason"]
     (0, 'none_stronger')
     """

@@ -26,7 +26,7 @@ Step 1: transforms, by kind (:data:`FEATURES` gives each known column its kind)
     ch. 4, population exposure) and 100 km for the coast (the coastal zone of Small & Nicholls,
     2003, *J. Coastal Research* 19(3): 584-599). A missing distance means "none known": 0.
 ``count``
-    ``log(1 + n)`` (legacy event counts).
+    ``log(1 + n)`` (supporting event counts).
 ``level``
     ThinkHazard-style ordered levels "very low" < "low" < "medium" < "high" become 0, 1, 2, 3.
 ``plain``
@@ -72,7 +72,6 @@ __all__ = [
     "DEFAULT_FEATURES",
     "FEATURES",
     "KINDS",
-    "LEGACY_SUBSTITUTES",
     "LEVELS",
     "METRICS",
     "SCALINGS",
@@ -114,7 +113,7 @@ class FeatureSpec:
     low_means_exposed: bool = False
 
 
-#: Known columns: the hazard-v2 contract (issue 13) and the legacy hazard columns.
+#: Known columns: the hazard-v2 columns of :func:`resilience_analytics.hazards.exposure`.
 FEATURES: dict[str, FeatureSpec] = {
     # earthquake (contract)
     "eq_rate_pga_0p1g": FeatureSpec("rate", "shaking >= 0.1 g per century", "earthquake", 100),
@@ -149,18 +148,12 @@ FEATURES: dict[str, FeatureSpec] = {
     "vo_count_100km": FeatureSpec("count", "volcanoes within 100 km", "volcano"),
     "coast_distance_km": FeatureSpec("proximity", "closeness to the coast (km inside 100 km)",
                                      "coast", 100, True),
-    # legacy columns (used until the hazard-v2 columns are in the table)
-    "eq_count_m6": FeatureSpec("count", "M6+ earthquakes nearby", "earthquake"),
-    "eq_max_magnitude": FeatureSpec("intensity", "strongest nearby earthquake", "earthquake"),
-    "eq_shaking_proxy": FeatureSpec("count", "earthquake shaking", "earthquake"),
-    "tc_storms_any_per_year": FeatureSpec("rate", "tropical storms per century", "cyclone", 100),
-    "tc_hurricanes_per_year": FeatureSpec("rate", "hurricanes per century", "cyclone", 100),
-    "tc_max_wind_kt": FeatureSpec("intensity", "strongest cyclone wind", "cyclone"),
-    "fl_count": FeatureSpec("count", "large floods", "flood"),
-    "fl_severity_weighted": FeatureSpec("count", "flood severity", "flood"),
+    # supporting counts (for user feature lists; not in the default profile)
+    "eq_events_felt": FeatureSpec("count", "felt earthquakes (PGA >= 0.05 g)", "earthquake"),
+    "tc_storms_34kt": FeatureSpec("count", "storms with 34-kt winds", "cyclone"),
+    "fl_events": FeatureSpec("count", "large flood events", "flood"),
     "fl_dead": FeatureSpec("count", "flood deaths", "flood"),
-    "ts_count": FeatureSpec("count", "tsunamis", "tsunami"),
-    "ts_max_water_height_m": FeatureSpec("intensity_log", "tsunami run-up height", "tsunami"),
+    "ts_events_observed": FeatureSpec("count", "tsunamis observed nearby", "tsunami"),
 }
 
 #: Default hazard profile: hazard-v2 contract columns (one frequency and one return-period
@@ -179,18 +172,6 @@ DEFAULT_FEATURES = (
     "coast_distance_km",
 )
 
-#: Until a hazard-v2 column is in the table, the legacy column that measures the same thing is
-#: used in its place (stated in ``FeatureSpace.notes``).
-LEGACY_SUBSTITUTES = {
-    "eq_rate_pga_0p1g": "eq_count_m6",
-    "eq_pga_475yr_g": "eq_max_magnitude",
-    "tc_rate_34kt": "tc_storms_any_per_year",
-    "tc_wind_100yr_kt": "tc_max_wind_kt",
-    "fl_rate": "fl_count",
-    "fl_severity_rate": "fl_severity_weighted",
-    "ts_rate_per_century": "ts_count",
-    "ts_max_height_m": "ts_max_water_height_m",
-}
 
 
 def label(feature: str) -> str:
@@ -232,8 +213,8 @@ def resolve_features(table: pd.DataFrame, features: Sequence[str] | None
     ----------
     table : pandas.DataFrame
     features : list of str, optional
-        Default :data:`DEFAULT_FEATURES`; a contract column missing from the table is replaced
-        by its :data:`LEGACY_SUBSTITUTES` column when that is present, else left out.
+        Default :data:`DEFAULT_FEATURES`; a default column missing from the table is left out
+        (and said so in the notes).
 
     Returns
     -------
@@ -247,12 +228,12 @@ def resolve_features(table: pd.DataFrame, features: Sequence[str] | None
     Examples
     --------
     >>> import pandas as pd
-    >>> t = pd.DataFrame({"fl_count": [1, 2], "fl_rate": [0.1, 0.2]})
+    >>> t = pd.DataFrame({"fl_events": [1, 2], "fl_rate": [0.1, 0.2]})
     >>> resolve_features(t, None)[0]
     ['fl_rate']
-    >>> feats, notes = resolve_features(t.drop(columns="fl_rate"), None)
-    >>> feats, notes[4]
-    (['fl_count'], 'fl_rate not in the table: legacy fl_count used instead')
+    >>> feats, notes = resolve_features(t, None)
+    >>> notes[0]
+    'eq_rate_pga_0p1g not in the table: left out'
     """
     notes: list[str] = []
     if features is None:
@@ -260,9 +241,6 @@ def resolve_features(table: pd.DataFrame, features: Sequence[str] | None
         for f in DEFAULT_FEATURES:
             if f in table.columns:
                 feats.append(f)
-            elif LEGACY_SUBSTITUTES.get(f) in table.columns:
-                feats.append(LEGACY_SUBSTITUTES[f])
-                notes.append(f"{f} not in the table: legacy {LEGACY_SUBSTITUTES[f]} used instead")
             else:
                 notes.append(f"{f} not in the table: left out")
         feats = list(dict.fromkeys(feats))
@@ -431,7 +409,7 @@ class FeatureSpace:
     transforms : dict
         Feature → words describing its transform.
     notes : list of str
-        Substitutions of legacy columns, etc.
+        Default features left out because the table lacks them, etc.
     x : numpy.ndarray or None
         Search coordinates (Euclidean metrics): distances are Euclidean distances between rows
         (``cosine``: half the squared distance).

@@ -43,8 +43,8 @@ def feature_matrix(
     table : pandas.DataFrame, optional
         Indexed by ``city_id`` (default: :func:`default_table`).
     features : list of str, optional
-        Columns (default: :data:`DEFAULT_FEATURES`, legacy columns substituted while the
-        hazard-v2 columns are missing). Categorical columns are left out here.
+        Columns (default: :data:`DEFAULT_FEATURES`; those missing from the table are left
+        out). Categorical columns are left out here.
     scaling : {"robust", "standard"}
         See :mod:`resilience_analytics.peers.features`.
     params : dict, optional
@@ -65,9 +65,9 @@ def feature_matrix(
     --------
     >>> import pandas as pd
     >>> from resilience_analytics.peers import feature_matrix
-    >>> t = pd.DataFrame({"fl_count": [0, 1, 3, 7]}, index=pd.Index([1, 2, 3, 4], name="city_id"))
-    >>> z = feature_matrix(t, ["fl_count"], scaling="standard")
-    >>> round(float(z["fl_count"].mean()), 6), round(float(z["fl_count"].std(ddof=0)), 6)
+    >>> t = pd.DataFrame({"fl_events": [0, 1, 3, 7]}, index=pd.Index([1, 2, 3, 4], name="city_id"))
+    >>> z = feature_matrix(t, ["fl_events"], scaling="standard")
+    >>> round(float(z["fl_events"].mean()), 6), round(float(z["fl_events"].std(ddof=0)), 6)
     (0.0, 1.0)
     """
     table = _table(table)
