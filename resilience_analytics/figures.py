@@ -122,7 +122,8 @@ LABELS: dict[str, str] = {
     # tsunami (v1 and v2 names)
     "ts_count": "Tsunami source events within 300 km",
     "ts_max_water_height_m": "Highest tsunami water height of those events",
-    "ts_events_observed": "Tsunamis observed near the city",
+    "ts_events_observed": "Tsunamis with a runup observed near the city",
+    "ts_runups_near": "Tsunami runup observations near the city",
     "ts_rate_per_century": "Tsunamis observed near the city",
     "ts_max_height_m": "Highest tsunami water height near the city",
     "ts_deaths_near": "Tsunami deaths near the city",
@@ -135,9 +136,12 @@ LABELS: dict[str, str] = {
     # coast, sea level, heat, climate
     "coast_distance_km": "Distance to the coast",
     "coastal": "Coastal city",
+    "coast_urban_area_km": "Distance from the city's urban area to the coast",
+    "slr_station_id": "Nearest tide gauge",
+    "heat_warming_se_c_per_decade": "Standard error of the warming trend",
     "slr_trend_mm_yr": "Relative sea-level trend at the nearest tide gauge",
     "slr_trend_se_mm_yr": "Standard error of the sea-level trend",
-    "slr_station_km": "Distance to that tide gauge",
+    "slr_station_km": "Distance to the nearest tide gauge",
     "heat_warming_c_per_decade": "Warming trend (Berkeley Earth)",
     "heat_summer_anomaly_c": "Summer temperature anomaly (Berkeley Earth)",
     "koppen_class": "Köppen–Geiger climate class",
