@@ -817,6 +817,19 @@ def _plain_log_ticks(ax: Any) -> None:
     ax.xaxis.set_minor_formatter(NullFormatter())
 
 
+def _coefficient_legend(fig: Any, null: int) -> None:
+    """Legend of a forest plot: what the two colours and the dashed line mean."""
+    from matplotlib.lines import Line2D
+
+    fig.legend(handles=[
+        Line2D([], [], color=PALETTE[1], lw=2, marker="o", markersize=4,
+               label=f"interval excludes {null}"),
+        Line2D([], [], color=PALETTE[0], lw=2, marker="o", markersize=4,
+               label=f"interval includes {null}"),
+        Line2D([], [], color="black", lw=0.8, ls="--", label=f"no effect ({null})"),
+    ], loc="outside lower center", ncol=3)
+
+
 def coefficient_plot(
     table: pd.DataFrame,
     *,
@@ -881,6 +894,7 @@ def coefficient_plot(
         ax.hlines(y, lo, hi, colors=colors, lw=2)
         ax.scatter(est, y, color=colors, s=22, zorder=3)
         ax.axvline(1 if exponentiate else 0, color="black", lw=0.8, ls="--")
+        _coefficient_legend(fig, 1 if exponentiate else 0)
         if exponentiate:
             ax.set_xscale("log")
             _plain_log_ticks(ax)
@@ -1011,7 +1025,7 @@ def hazard_card(city_row: Any, *, title: str | None = None) -> Figure:
     import pandas as pd
     from matplotlib.patches import FancyBboxPatch
 
-    from . import datasets, hazards
+    from . import hazards
 
     if not isinstance(city_row, pd.Series):
         raise ParameterError(
@@ -1031,9 +1045,13 @@ def hazard_card(city_row: Any, *, title: str | None = None) -> Figure:
         raise ParameterError(
             f"hazard_card: unknown level(s) {bad}; accepted: {list(LEVEL_COLORS)}"
         )
-    sets = sorted({d for *_, used in rows for c in used
-                   for d in hazards._COLUMN_DATASETS.get(c, [])})
-    notes = datasets.licence_note(sets) if sets else []
+    import re
+
+    cols = hazards.exposure_columns().set_index("column")["licence"]
+    used = {c for *_, u in rows for c in u if c in cols.index}
+    # one note per data set ("name: flags (licence)"), joined with "; " per column
+    notes = sorted({n for c in used for n in re.split(r"; (?=[a-z0-9_]+: )", str(cols[c]))
+                    if n})
     name = str(city_row.get("name", city_row.name))
     wrapped = ["\n".join(textwrap.wrap("Licence: " + note, 125)) for note in notes]
     lines = sum(w.count("\n") + 1 for w in wrapped)

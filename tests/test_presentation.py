@@ -109,6 +109,8 @@ def test_odds_ratio_axis_has_plain_decimal_ticks():
     assert texts, "no tick labels"
     assert all(re.fullmatch(r"[0-9.,]+", x) for x in texts), texts
     assert "1" in texts
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == ["interval excludes 1", "interval includes 1", "no effect (1)"]
 
 
 def test_png_is_200_dpi_and_svg_is_written(tmp_path):
