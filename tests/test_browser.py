@@ -252,3 +252,27 @@ def test_peer_map_labels_and_admin1_on_zoom(browser, tmp_path):
     page.screenshot(path=str(SCREENSHOTS / "peer-map-zoom.png"))
     assert errors == [] and outside == []
     page.close()
+
+
+@pytest.mark.data
+def test_real_city_report_in_browser(browser, tmp_path):
+    """The suite's real notebook 08 as the report runner builds it (about 10 s warm)."""
+    report = ra.report.run_report("The Hague", out=tmp_path, notebooks=["08-city-report"],
+                                  progress=False)
+    shots = {"index.html": "report-real-index.png",
+             "08-city-report.html": "report-real-08-city-report.png"}
+    for name, shot in shots.items():
+        page, errors, outside = open_page(browser, report.path / name, height=1000)
+        page.wait_for_timeout(1000)  # the peer map's iframe
+        text = page.inner_text("body")
+        assert errors == [] and outside == [], name
+        assert "Data licences" in text and "no-redistribution" in text
+        if name == "08-city-report.html":
+            assert "At a glance" in text and "Appendix" in text
+            assert "ra.figures.hazard_card" not in text  # code hidden
+            assert text.count('city = "The Hague"') + text.count("city = 2747373") == 1
+            frames = [f for f in page.frames if f != page.main_frame]
+            assert frames and frames[0].evaluate("typeof L") == "object"  # the map drew
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / shot), full_page=True)
+        page.close()

@@ -176,3 +176,17 @@ def test_hazard_card_bad_input():
         ra.figures.hazard_card(card_row().drop("fl_level"))
     with pytest.raises(ParameterError, match="extreme"):
         ra.figures.hazard_card(card_row(eq_level="extreme"))
+
+
+def test_heatmap_and_world_map_use_human_labels():
+    t = pd.DataFrame({"fl_rate": [0.1, 0.2, 0.4], "tc_rate_34kt": [1.0, 0.5, 0.2],
+                      "my_own": [1, 2, 3]})
+    ax = ra.figures.correlation_heatmap(t).axes[0]
+    assert tick_texts(ax, "x") == ["Large floods in DFO affected regions",
+                                   "Cyclones with gale-force wind (≥ 34 kt)", "my_own"]
+
+
+@pytest.mark.data
+def test_world_map_colour_bar_is_labelled_with_unit():
+    fig = ra.figures.world_map(pd.Series({"NLD": 1.5, "UKR": 4.0}, name="inform_risk"))
+    assert fig.axes[1].get_xlabel() == "INFORM risk (country) (0-10)"
