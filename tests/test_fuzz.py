@@ -316,6 +316,38 @@ def test_typology_name_type(profile, n, threshold):
     typed_only(ra.typology.name_type, profile, n=n, threshold=threshold)
 
 
+@fuzz
+@given(level=st.one_of(anything, st.sampled_from(["preliminary", "cri"])), city=anything,
+       date=st.one_of(anything, st.sampled_from(["2024-01-31", "31/01/2024", "2024-13-45"])))
+def test_assessment_template(level, city, date):
+    typed_only(ra.assessment.template, level, city=city, date=date)
+
+
+EXAMPLE = None
+
+
+def _example():
+    global EXAMPLE
+    if EXAMPLE is None:
+        EXAMPLE = ra.assessment.example_assessment("before")
+    return EXAMPLE
+
+
+@fuzz
+@given(n=anything, specific=anything, essential=st.one_of(anything, st.integers(-3, 12)))
+def test_assessment_gaps_and_themes(n, specific, essential):
+    typed_only(ra.assessment.weakest, _example(), n=n)
+    typed_only(ra.assessment.needs_from_gaps, _example(), n=n, specific=specific)
+    typed_only(ra.assessment.themes_for_essential, essential, specific=specific)
+
+
+@fuzz
+@given(assessment=anything)
+def test_assessment_profile_needs_an_assessment(assessment):
+    typed_only(ra.assessment.profile, assessment)
+    typed_only(ra.assessment.compare, assessment, _example())
+
+
 # ------------------------------------------------------------------------------ data registry
 @fuzz
 @given(name=anything, filename=st.one_of(st.none(), anything))
@@ -323,6 +355,9 @@ def test_datasets_get_and_file(name, filename):
     ds = typed_only(ra.datasets.get, name)
     if ds is not None:
         typed_only(ds.file, filename)
+    if not isinstance(name, str) or name not in ra.datasets.names():  # no real data read here
+        typed_only(ra.datasets.read, name, filename)
+        typed_only(ra.datasets.get_path, name, filename)
 
 
 @pytest.mark.data
