@@ -15,15 +15,18 @@ used through the frame's own methods.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 __all__ = [
-    "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "disk_cached", "hash_key",
-    "read_cache", "read_csv_strings",
+    "atomic_to_parquet", "atomic_write", "atomic_write_bytes", "atomic_write_json",
+    "atomic_write_text", "disk_cached", "hash_key", "read_cache", "read_csv_strings",
+    "repository_root", "sha256_file", "slugify",
 ]
 
 _FORMATS = {"parquet": ".parquet", "pickle": ".pkl"}
@@ -99,6 +102,111 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> Path:
     b'ok'
     """
     return atomic_write(path, lambda tmp: Path(tmp).write_bytes(data))
+
+
+def atomic_write_text(path: str | os.PathLike, text: str) -> Path:
+    """Write UTF-8 ``text`` to ``path`` atomically (see :func:`atomic_write`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from resilience_analytics._io import atomic_write_text
+    >>> atomic_write_text(tempfile.mkdtemp() + "/x.txt", "ok").read_text()
+    'ok'
+    """
+    return atomic_write(path, lambda tmp: Path(tmp).write_text(text, "utf-8"))
+
+
+def atomic_write_json(obj: Any, path: str | os.PathLike) -> Path:
+    """Write ``obj`` as indented JSON (UTF-8, trailing newline) to ``path`` atomically.
+
+    Examples
+    --------
+    >>> import tempfile, json
+    >>> from resilience_analytics._io import atomic_write_json
+    >>> json.loads(atomic_write_json({"a": 1}, tempfile.mkdtemp() + "/m.json").read_text())
+    {'a': 1}
+    """
+    text = json.dumps(obj, indent=2, sort_keys=False, default=str) + "\n"
+    return atomic_write_text(path, text)
+
+
+_SLUG_BAD = {False: re.compile(r"[^a-z0-9]+"), True: re.compile(r"[^a-z0-9_]+")}
+
+
+def slugify(text: str, *, max_length: int = 80, underscore: bool = False,
+            empty: str = "report") -> str:
+    r"""Return a safe file or folder name: transliterated, lower case, ``a-z0-9`` joined by ``-``.
+
+    The result never contains ``/``, ``\\``, ``.`` or other path syntax, so it cannot point
+    outside the folder it is joined to. This is the package's only slug function (report
+    folders, notebook output folders, table and figure file stems).
+
+    Parameters
+    ----------
+    text : str
+    max_length : int, default 80
+    underscore : bool, default False
+        Keep ``_`` as well (file stems of tables and figures).
+    empty : str, default "report"
+        Returned when nothing is left.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import slugify
+    >>> slugify("São Paulo"), slugify("<script>alert(1)</script>"), slugify("..")
+    ('sao-paulo', 'script-alert-1-script', 'report')
+    >>> slugify("Peer table_2", underscore=True, empty="table")
+    'peer-table_2'
+    """
+    from unidecode import unidecode
+
+    strip = "-_" if underscore else "-"
+    slug = _SLUG_BAD[underscore].sub("-", unidecode(str(text)).lower()).strip(strip)
+    slug = slug[:max_length].strip(strip)
+    return slug or empty
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks (the package's only file hash).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from resilience_analytics._io import sha256_file
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "x.txt"
+    >>> _ = p.write_text("abc")
+    >>> sha256_file(p)[:12]
+    'ba7816bf8f01'
+    """
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def repository_root() -> Path | None:
+    """Return the source tree the package runs from, or None for an installed wheel.
+
+    The source tree is the folder holding ``pyproject.toml`` and ``notebooks/`` above the
+    package (an editable install or a checkout on ``PYTHONPATH``).
+
+    Examples
+    --------
+    >>> from resilience_analytics._io import repository_root
+    >>> root = repository_root()
+    >>> root is None or (root / "pyproject.toml").is_file()
+    True
+    """
+    root = Path(__file__).resolve().parents[1]
+    if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
+        return root
+    return None
 
 
 def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:

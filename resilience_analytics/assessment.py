@@ -1040,7 +1040,9 @@ def _essential_number(essential: int | str) -> int:
 
 
 def _slug(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")
+    from ._io import slugify  # the package's one slug function
+
+    return slugify(s, max_length=200, empty="")
 
 
 def needs_from_gaps(assessment: Assessment, *, n: int = 3, specific: bool = True,

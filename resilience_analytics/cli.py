@@ -33,7 +33,8 @@ __all__ = ["build_parser", "main"]
 def _summary(args: argparse.Namespace) -> int:
     from . import cities, datasets
 
-    city = cities.resolve(args.city)
+    text = args.city.strip()
+    city = cities.resolve(int(text) if text.isdigit() else text)
     print(f"{city.name}, {city.country_name} (GeoNames {city.city_id}): "
           f"{city.latitude:.4f}, {city.longitude:.4f}; population {city.population:,}")
     cat = datasets.catalog(verify=True)
@@ -62,8 +63,14 @@ def _report(args: argparse.Namespace) -> int:
     if args.list_parameters:
         import pandas as pd
 
-        with pd.option_context("display.max_colwidth", 80, "display.width", 200):
-            print(report.notebook_parameters(notebooks).to_string(index=False))
+        suite = args.suite or report.default_suite()
+        table = report.notebook_parameters(suite)
+        if notebooks:
+            stems = [p.stem[:2] for p in suite.select(notebooks)]
+            table = table[table["notebooks"].apply(
+                lambda s: any(n in s.split(", ") for n in stems))]
+        with pd.option_context("display.max_colwidth", 90, "display.width", 250):
+            print(table.to_string(index=False))
         return 0
     parameters = _parameters(args.parameter)
     if "city" in parameters:
@@ -78,15 +85,18 @@ def _report(args: argparse.Namespace) -> int:
                 "--cities or --network"
             )
         r = report.run_report(args.city, out=args.out, parameters=parameters,
-                              notebooks=notebooks, html=not args.no_html, jobs=args.jobs)
+                              notebooks=notebooks, html=not args.no_html, jobs=args.jobs,
+                              country=args.country, force=args.force, suite=args.suite)
         total = sum(r.seconds.values())
-        print(f"report for {r.city}: {r.path}/index.html "
+        where = f"{r.path}/index.html" if r.html else f"{r.path}/ (no HTML: see manifest.json)"
+        print(f"report for {r.city}: {where} "
               f"({len(r.notebooks)} notebooks, {total:.1f} s of notebook time)")
         return 0
     table = report.run_reports(args.cities, network=args.network, out=args.out,
                                parameters=parameters, notebooks=notebooks,
                                engine=args.engine, scheduler=args.scheduler,
-                               n_workers=args.workers, html=not args.no_html)
+                               n_workers=args.workers, html=not args.no_html,
+                               country=args.country, force=args.force, suite=args.suite)
     print(table.to_string(index=False))
     failed = int((table["status"] != "ok").sum())
     print(f"{len(table) - failed} report(s) written to {args.out}, {failed} failed")
@@ -98,7 +108,9 @@ def _verify(args: argparse.Namespace) -> int:
 
     if args.quiet:
         settings.progress = False
-    result = report.verify(args.folder, rtol=args.rtol, atol=args.atol, jobs=args.jobs)
+    result = report.verify(args.folder, rtol=args.rtol, atol=args.atol, jobs=args.jobs,
+                           allow_changed_notebooks=args.allow_changed_notebooks,
+                           suite=args.suite)
     print(result)
     return 0 if result.ok else 1
 
@@ -110,10 +122,14 @@ def build_parser() -> argparse.ArgumentParser:
     -------
     argparse.ArgumentParser
     """
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="resilience-analytics",
         description="City disaster-resilience analytics on real public data.",
     )
+    parser.add_argument("--version", action="version",
+                        version=f"resilience_analytics {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("summary", help="print a city's gazetteer entry and the data catalog")
@@ -127,16 +143,21 @@ def build_parser() -> argparse.ArgumentParser:
         "index page and a manifest.json. Parameters are checked before anything runs.",
     )
     who = p.add_mutually_exclusive_group()
-    who.add_argument("--city", help="city name (any spelling) or GeoNames id "
+    who.add_argument("--city", help="city name (any spelling) or GeoNames id, e.g. 5746545 "
                      "(default: The Hague)")
     who.add_argument("--cities", nargs="+", metavar="CITY", help="several cities: one report each")
     who.add_argument("--network", help="every member city of a network: 100rc, c40 or gcom")
+    p.add_argument("--country", help="country that disambiguates the city name (ISO2, ISO3 or "
+                   "English name), e.g. --city Portland --country US")
+    p.add_argument("--force", action="store_true", help="replace <out>/<city>/ even when it "
+                   "holds files the report runner did not write")
     p.add_argument("--out", default="build", help="parent folder of the report folders "
                    "(default: build)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a notebook parameter, e.g. -p radius_km 50 (see --list-parameters)")
+                   help="a suite parameter, e.g. -p radius_km 50; every notebook that uses it "
+                   "receives it (see --list-parameters)")
     p.add_argument("--notebooks", nargs="+", metavar="NB",
-                   help="run only these notebooks (names like 02 or 02-hazard-profile, or paths)")
+                   help="run only these notebooks of the suite (02 or 02-hazard-profile)")
     p.add_argument("--engine", choices=("serial", "dask"), default="serial",
                    help="how to run many reports: one after another, or on a Dask cluster")
     p.add_argument("--scheduler", help="address of a running Dask scheduler (tcp://host:8786); "
@@ -146,7 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "(default: 2 on machines with 2 cores or more)")
     p.add_argument("--no-html", action="store_true", help="skip the HTML export and index page")
     p.add_argument("--list-parameters", action="store_true",
-                   help="print every notebook parameter (type, default, help) and exit")
+                   help="print every suite parameter (type, default, accepted values, "
+                   "notebooks, help) and exit")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_report)
 
@@ -161,18 +183,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rtol", type=float, default=0.0, help="relative tolerance (default exact)")
     p.add_argument("--atol", type=float, default=0.0, help="absolute tolerance (default exact)")
     p.add_argument("--jobs", type=int, help="notebooks run at once")
+    p.add_argument("--allow-changed-notebooks", action="store_true",
+                   help="run the suite's current notebook when its source differs from the one "
+                   "recorded (reported as changed code)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=_verify)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, *, suite=None) -> int:
     """Run the command line; return the exit status.
 
     Parameters
     ----------
     argv : list of str, optional
         Arguments (default: ``sys.argv[1:]``).
+    suite : resilience_analytics.report.Suite, optional
+        Notebooks and parameter spec (default: the repository's); for embedding and tests.
 
     Returns
     -------
@@ -185,6 +212,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.suite = suite
     try:
         return int(args.func(args) or 0)
     except NotebookError as exc:

@@ -26,7 +26,6 @@ INFORM. 2022. INFORM Ris
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -207,11 +206,9 @@ def sha256(path: str | Path) -> str:
     -------
     str
     """
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+    from ._io import sha256_file  # the package's one file hash
+
+    return sha256_file(path)
 
 
 def _candidates(name: str, filename: str) -> list[Path]:

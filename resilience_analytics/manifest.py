@@ -29,11 +29,9 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import json
-import os
 import platform
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -50,12 +48,14 @@ __all__ = [
     "NotebookRun",
     "collect",
     "data_file_entries",
+    "default_output_dir",
     "git_commit",
     "package_versions",
     "read_manifest",
     "sha256_file",
     "spec_hash",
     "start_notebook",
+    "validate_manifest",
     "write_json_atomic",
 ]
 
@@ -97,11 +97,9 @@ _REQUIRED = ("manifest_version", "kind", "library", "packages", "parameters", "d
 
 def _stem(name: str) -> str:
     """Return a safe file stem: transliterated, lower case, ``a-z0-9_`` joined by ``-``."""
-    import re
+    from ._io import slugify
 
-    from unidecode import unidecode
-
-    return re.sub(r"[^a-z0-9_]+", "-", unidecode(str(name)).lower()).strip("-_")[:80] or "table"
+    return slugify(name, underscore=True, empty="table")
 
 
 class ManifestError(DataFileError):
@@ -127,9 +125,9 @@ def sha256_file(path: str | Path) -> str:
     >>> ra.manifest.sha256_file(p)[:12]
     'ba7816bf8f01'
     """
-    from .datasets import sha256
+    from ._io import sha256_file as _sha256
 
-    return sha256(path)
+    return _sha256(path)
 
 
 def spec_hash(*parts: Any) -> str:
@@ -314,13 +312,6 @@ def collect(
     }
 
 
-def _readable(path: str | Path) -> None:
-    """Give a file made by :func:`tempfile.mkstemp` (mode 0600) the usual mode (0666 & ~umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
-
-
 def write_json_atomic(obj: Any, path: str | Path) -> Path:
     """Write JSON to ``path`` through a temporary file in the same folder and ``os.replace``.
 
@@ -332,20 +323,16 @@ def write_json_atomic(obj: Any, path: str | Path) -> Path:
     Returns
     -------
     pathlib.Path
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra, tempfile
+    >>> ra.manifest.write_json_atomic({"a": 1}, tempfile.mkdtemp() + "/m.json").name
+    'm.json'
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(obj, fh, indent=2, sort_keys=False, default=str)
-            fh.write("\n")
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    from ._io import atomic_write_json
+
+    return atomic_write_json(obj, path)
 
 
 def read_manifest(path: str | Path) -> dict[str, Any]:
@@ -380,7 +367,17 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
             f"no {FILENAME} in {file.parent}: verify needs a folder written by "
             "'resilience-analytics report' (or a notebook run), which holds its manifest.json"
         )
-    text = file.read_text("utf-8")
+    size = file.stat().st_size
+    if size > MAX_BYTES:
+        raise ManifestError(f"{file} has {size:,} bytes; a manifest has at most {MAX_BYTES:,}")
+    raw = file.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ManifestError(
+            f"{file} is not UTF-8 text (byte {raw[exc.start]:#04x} at offset {exc.start}): a "
+            "manifest is the UTF-8 JSON file written by the report runner; re-run the report"
+        ) from None
     try:
         manifest = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -388,15 +385,18 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
             f"{file} is not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno}; "
             f"{len(text)} characters): the manifest is truncated or corrupt; re-run the report"
         ) from None
+    except RecursionError:
+        raise ManifestError(f"{file} nests JSON too deeply to be a manifest") from None
     if not isinstance(manifest, dict):
         raise ManifestError(f"{file}: a manifest is a JSON object, found {type(manifest).__name__}")
     version = manifest.get("manifest_version")
     if version != MANIFEST_VERSION:
+        lib = manifest.get("library")
+        was = lib.get("version", "unknown") if isinstance(lib, dict) else "unknown"
         raise ManifestError(
-            f"{file} has manifest_version {version!r}; this resilience_analytics reads "
+            f"{file} has manifest_version {_show(version)}; this resilience_analytics reads "
             f"manifest_version {MANIFEST_VERSION} only: re-run the report with this version or "
-            "verify with the library version recorded in the manifest "
-            f"({manifest.get('library', {}).get('version', 'unknown')!s})"
+            f"verify with the library version recorded in the manifest ({_show(was)})"
         )
     missing = [k for k in _REQUIRED if k not in manifest]
     if missing:
@@ -405,8 +405,134 @@ def read_manifest(path: str | Path) -> dict[str, Any]:
         )
     if manifest["kind"] not in ("report", "notebook"):
         raise ManifestError(
-            f"{file}: kind={manifest['kind']!r} is not accepted; one of: 'report', 'notebook'"
+            f"{file}: kind={_show(manifest['kind'])} is not accepted; one of: 'report', 'notebook'"
         )
+    validate_manifest(manifest, where=str(file))
+    return manifest
+
+
+#: Largest manifest read (bytes); a report of the whole suite writes about 30 kB.
+MAX_BYTES = 5_000_000
+
+_HEX64 = {"type": "string", "pattern": "^[0-9a-f]{64}$"}
+_PLAIN_NAME = {"type": "string", "minLength": 1, "maxLength": 200,
+               "pattern": r"^(?!\.\.?$)[^/\\\x00]+$"}
+_NOTEBOOK_NAME = {"type": "string", "pattern": r"^\d\d-[a-z0-9-]{1,80}$"}
+_TABLE_KEY = r"^(\d\d-[a-z0-9-]{1,80}/)?tables/[a-z0-9_-]{1,80}\.(csv|parquet)$"
+_FIGURE = {"type": "string", "pattern": r"^(\d\d-[a-z0-9-]{1,80}/)?figures/[a-z0-9_-]{1,80}"
+                                         r"\.(png|html)$"}
+_VALUE = {"type": ["string", "number", "boolean", "null", "array"],
+          "items": {"type": ["string", "number", "boolean", "null"]}}
+_PARAMETERS = {"type": "object", "maxProperties": 100,
+               "propertyNames": {"pattern": "^[a-z][a-z0-9_]{0,40}$"},
+               "additionalProperties": _VALUE}
+
+#: JSON Schema (draft 2020-12) of a manifest; :func:`read_manifest` checks every manifest.
+SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": list(_REQUIRED),
+    "properties": {
+        "manifest_version": {"const": MANIFEST_VERSION},
+        "kind": {"enum": ["report", "notebook"]},
+        "created": {"type": "string"},
+        "library": {"type": "object", "properties": {
+            "name": {"type": "string"}, "version": {"type": ["string", "null"]},
+            "commit": {"type": ["string", "null"], "pattern": "^[0-9a-f]{7,64}$"},
+            "dirty": {"type": ["boolean", "null"]}}},
+        "python": {"type": "string"},
+        "platform": {"type": "string"},
+        "packages": {"type": "object", "additionalProperties": {"type": "string"},
+                     "propertyNames": {"pattern": r"^[A-Za-z0-9_.-]{1,100}$"}},
+        "parameters": _PARAMETERS,
+        "seeds": {"type": "object", "additionalProperties": {"type": ["integer", "null"]}},
+        "data_files": {"type": "array", "items": {
+            "type": "object", "required": ["dataset", "filename", "sha256"],
+            "properties": {"dataset": _PLAIN_NAME, "filename": _PLAIN_NAME, "sha256": _HEX64,
+                           "path": {"type": "string"}}}},
+        "specifications": {"type": "object", "additionalProperties": {"type": "string"}},
+        "city": {"type": "object", "required": ["city_id"], "properties": {
+            "city_id": {"type": "integer"}, "name": {"type": "string"},
+            "country_iso3": {"type": ["string", "null"]}}},
+        "notebook": {"type": "object", "required": ["name"],
+                     "properties": {"name": _NOTEBOOK_NAME}},
+        "notebooks": {"type": "array", "items": {
+            "type": "object", "required": ["name", "parameters"],
+            "properties": {
+                "name": _NOTEBOOK_NAME, "source": {"type": "string"},
+                "source_sha256": _HEX64, "parameters": _PARAMETERS,
+                "seconds": {"type": "number"},
+                "manifest": {"type": ["string", "null"]},
+                "tables": {"type": "array", "items": {"type": "string",
+                                                      "pattern": _TABLE_KEY}},
+                "figures": {"type": "array", "items": _FIGURE},
+            }}},
+        "tables": {"type": "object", "propertyNames": {"pattern": _TABLE_KEY},
+                   "additionalProperties": {
+                       "type": "object", "required": ["sha256"],
+                       "properties": {"sha256": _HEX64, "rows": {"type": "integer"},
+                                      "columns": {"type": "array",
+                                                  "items": {"type": "string"}}}}},
+        "figures": {"type": "array", "items": _FIGURE},
+        "files": {"type": "object", "additionalProperties": _HEX64,
+                  "propertyNames": {"pattern": r"^(?!/)(?!.*(^|/)\.\.?(/|$))[^\\\x00]+$"}},
+    },
+}
+
+
+def _show(value: Any, limit: int = 120) -> str:
+    """Return a short printable repr (lone surrogates escaped, long values cut)."""
+    text = repr(value)
+    if len(text) > limit:
+        text = text[:limit] + "..."
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def validate_manifest(manifest: Any, *, where: str = "manifest") -> dict[str, Any]:
+    """Check a manifest against :data:`SCHEMA`; every problem is a :class:`ManifestError`.
+
+    Parameters
+    ----------
+    manifest : dict
+    where : str
+        Named in the message (the file).
+
+    Returns
+    -------
+    dict
+        ``manifest`` itself.
+
+    Raises
+    ------
+    ManifestError
+        Naming the first offending key (as a JSON path), its value and what is accepted.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> m = ra.manifest.collect({"city": "The Hague"})
+    >>> m["data_files"] = [{}]
+    >>> ra.manifest.validate_manifest(m)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.manifest.ManifestError: manifest: data_files/0: 'dataset' is a required ...
+    """
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(SCHEMA)
+    errors = sorted(validator.iter_errors(manifest),
+                    key=lambda e: [str(x) for x in e.absolute_path])
+    if errors:
+        err = errors[0]
+        at = "/".join(str(x) for x in err.absolute_path) or "(top level)"
+        if err.validator in ("pattern", "enum", "const", "type", "maxLength", "minLength"):
+            what = (f"{_show(err.instance)} is not accepted ({err.validator} "
+                    f"{_show(err.validator_value, 200)})")
+        else:
+            what = err.message[:300].encode("utf-8", "backslashreplace").decode()
+        more = f" (and {len(errors) - 1} more problem(s))" if len(errors) > 1 else ""
+        raise ManifestError(f"{where}: {at}: {what}{more}; the manifest does not have the "
+                            "shape the report runner writes")
     return manifest
 
 
@@ -432,11 +558,13 @@ class NotebookRun:
         The manifest written by :meth:`finish` (empty before).
     """
 
-    def __init__(self, notebook: str, output_dir: str | Path, parameters: dict[str, Any]):
-        from .report import slugify
+    def __init__(self, notebook: str, output_dir: str | Path | None,
+                 parameters: dict[str, Any]):
+        from ._io import slugify
 
         self.notebook = slugify(notebook)
-        self.folder = Path(output_dir) / self.notebook
+        self.folder = Path(default_output_dir() if output_dir is None else output_dir) \
+            / self.notebook
         self.parameters = dict(parameters)
         self.tables: dict[str, dict[str, Any]] = {}
         self.figures: list[str] = []
@@ -461,18 +589,9 @@ class NotebookRun:
         old.unlink()
 
     def _atomic(self, rel: str, write) -> Path:
-        path = self.folder / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(fd)
-        try:
-            write(tmp)
-            _readable(tmp)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        from ._io import atomic_write
+
+        return atomic_write(self.folder / rel, write, suffix=".tmp")
 
     def table(self, df: pd.DataFrame, name: str, *, format: str = "csv") -> pd.DataFrame:
         """Write a result table as ``tables/<name>.csv`` (or Parquet) and return it unchanged.
@@ -561,8 +680,32 @@ class NotebookRun:
         self.manifest = manifest
 
 
+def default_output_dir() -> Path:
+    """Return where a notebook run outside the report runner writes (``<repo>/build/notebooks``).
+
+    The repository is the source tree the package runs from, whatever the working directory
+    (papermill run from the repository root, JupyterLab started in ``notebooks/``); for an
+    installed wheel it is ``build/notebooks`` under the working directory.
+
+    Returns
+    -------
+    pathlib.Path
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> ra.manifest.default_output_dir().parts[-2:]
+    ('build', 'notebooks')
+    """
+    from ._io import repository_root
+
+    root = repository_root()
+    return (root if root is not None else Path.cwd()) / "build" / "notebooks"
+
+
 def start_notebook(
-    notebook: str, output_dir: str | Path, *, parameters: dict[str, Any] | None = None
+    notebook: str, output_dir: str | Path | None = None, *,
+    parameters: dict[str, Any] | None = None,
 ) -> NotebookRun:
     """Start the receipt of a notebook run (call in the notebook's Imports section).
 
@@ -570,8 +713,10 @@ def start_notebook(
     ----------
     notebook : str
         The notebook's name, e.g. ``"03-composite-index"``.
-    output_dir : str or pathlib.Path
+    output_dir : str or pathlib.Path, optional
         The notebook's ``output_dir`` parameter; files go to ``<output_dir>/<notebook>/``.
+        ``None`` (the notebooks' default): :func:`default_output_dir`, inside the repository
+        whatever the working directory.
     parameters : dict, optional
         The notebook's parameters, recorded in the manifest.
 

@@ -128,3 +128,63 @@ def test_read_manifest_errors_name_the_problem(tmp_path):
     good["kind"] = "report"
     mf.write_json_atomic(good, tmp_path / "manifest.json")
     assert mf.read_manifest(tmp_path)["parameters"] == {"city": "Example City"}
+
+
+def _valid(**changes):
+    m = mf.collect({"city": 2747373})
+    m.update(changes)
+    return m
+
+
+@pytest.mark.parametrize(
+    "raw, message",
+    [(b"\xff\xfe{not utf-8", r"is not UTF-8 text \(byte 0xff at offset 0\)"),
+     (b"[" * 100_000, r"not valid JSON|nests JSON too deeply"),
+     (b"42", "a manifest is a JSON object, found int")],
+)
+def test_unreadable_bytes_are_manifest_errors(tmp_path, raw, message):
+    (tmp_path / "manifest.json").write_bytes(raw)
+    with pytest.raises(mf.ManifestError, match=message):
+        mf.read_manifest(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [({"data_files": [{}]}, r"data_files/0: 'dataset' is a required property"),
+     ({"data_files": [{"dataset": "../../etc", "filename": "passwd", "sha256": "0" * 64}]},
+      r"data_files/0/dataset: '../../etc' is not accepted"),
+     ({"data_files": "all"}, r"data_files: 'all' is not accepted \(type 'array'\)"),
+     ({"packages": ["numpy"]}, r"packages: \['numpy'\] is not accepted"),
+     ({"parameters": {"x; import os": 1}}, r"parameters: 'x; import os' is not accepted"),
+     ({"parameters": {"k": {"nested": 1}}}, r"parameters/k: .* is not accepted"),
+     ({"tables": {"../../../../etc/hostname": {"sha256": "0" * 64}}},
+      r"tables: '../../../../etc/hostname' is not accepted"),
+     ({"tables": {"01-a/tables/x.csv": "abc"}}, r"tables/01-a/tables/x.csv: 'abc' is not accepted"),
+     ({"notebooks": [{"name": "../../evil", "parameters": {}}]},
+      r"notebooks/0/name: '../../evil' is not accepted"),
+     ({"library": {"commit": 5}}, r"library/commit: 5 is not accepted"),
+     ({"kind": "report", "parameters": {"\udc80": 1}}, r"parameters: '\\udc80' is not accepted")],
+)
+def test_malformed_manifests_are_manifest_errors_naming_the_key(tmp_path, changes, message):
+    (tmp_path / "manifest.json").write_text(
+        json.dumps(_valid(**changes), ensure_ascii=True), "utf-8")
+    with pytest.raises(mf.ManifestError, match=message):
+        mf.read_manifest(tmp_path)
+
+
+def test_a_written_manifest_passes_the_schema(tmp_path):
+    run = mf.start_notebook("01-example", tmp_path, parameters={"city": 2747373, "k": 5})
+    run.table(pd.DataFrame({"a": [1]}), "peer table")
+    run.finish()
+    assert mf.read_manifest(tmp_path / "01-example")["tables"] == run.manifest["tables"]
+
+
+def test_notebooks_outside_the_runner_write_into_the_repository(tmp_path, monkeypatch):
+    # papermill from any working directory: output_dir None (the notebooks' default)
+    monkeypatch.chdir(tmp_path)
+    root = ra._io.repository_root()
+    assert root is not None
+    assert mf.default_output_dir() == root / "build" / "notebooks"
+    run = mf.start_notebook("01-example", None)
+    assert run.folder == root / "build" / "notebooks" / "01-example"
+    assert list(tmp_path.iterdir()) == []
