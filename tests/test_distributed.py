@@ -49,7 +49,7 @@ def test_unreachable_scheduler_is_a_typed_error(tmp_path):
     from resilience_analytics.errors import ResilienceError
 
     suite = make_suite(tmp_path / "suite")
-    with dask.config.set({"distributed.comm.timeouts.connect": "3s"}):
+    with dask.config.set({"distributed.comm.timeouts.connect": "1s"}):
         with pytest.raises(ResilienceError, match="127.0.0.1:9"):
             report.run_reports(["Kyiv"], out=tmp_path / "out", notebooks=["01"],
                                suite=suite_of(suite), scheduler="tcp://127.0.0.1:9", html=False,
