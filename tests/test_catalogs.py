@@ -279,6 +279,7 @@ def test_truncated_file_gives_data_file_error(tmp_path, monkeypatch, data_dir):
         catalogs.earthquakes()
     # with verification skipped, the truncated last row is caught by the schema
     monkeypatch.setattr(ra.datasets, "_verify", lambda path, name, entry: path)
+    monkeypatch.setattr(ra.datasets, "_unchanged", lambda path: True)
     catalogs._CACHE.clear()
     with pytest.raises(DataFileError, match=fname):
         catalogs.earthquakes()
@@ -298,6 +299,7 @@ def test_missing_column_in_file_copy(tmp_path, monkeypatch, data_dir):
     (tmp_path / name / fname).write_text("\n".join(lines) + "\n", encoding="utf-8")
     monkeypatch.setattr(ra.settings, "data_dir", tmp_path)
     monkeypatch.setattr(ra.datasets, "_verify", lambda path, name, entry: path)
+    monkeypatch.setattr(ra.datasets, "_unchanged", lambda path: True)
     catalogs._CACHE.clear()
     with pytest.raises(DataFileError, match="Latitude"):
         catalogs.volcanoes()

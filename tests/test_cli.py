@@ -131,3 +131,27 @@ def test_out_that_is_a_file_is_a_typed_error_before_any_notebook(tmp_path, capsy
                  "-q"], suite=suite_of(suite))
     assert code == 2 and "cannot be created" in capsys.readouterr().err
     assert f.read_text() == "mine"
+
+
+def test_verify_of_a_tampered_manifest_exits_2_without_running(tmp_path, capsys, suite):
+    out = tmp_path / "out"
+    assert main(["report", "--city", "Kyiv", "--out", str(out), "-q", "--notebooks", "01",
+                 "--no-html"], suite=suite_of(suite)) == 0
+    capsys.readouterr()
+    path = out / "kyiv" / "manifest.json"
+    m = json.loads(path.read_text())
+    m["notebooks"][0]["parameters"]["__import__('os').system('id')"] = 1
+    path.write_text(json.dumps(m))
+    assert main(["verify", str(out / "kyiv"), "-q"], suite=suite_of(suite)) == 2
+    err = capsys.readouterr().err
+    assert "error:" in err and "is not accepted" in err and "Traceback" not in err
+    path.write_bytes(b"\xff\xfe")
+    assert main(["verify", str(out / "kyiv"), "-q"], suite=suite_of(suite)) == 2
+    assert "is not UTF-8 text" in capsys.readouterr().err
+
+
+def test_parameter_cells_check_runs_as_a_module():
+    proc = subprocess.run([sys.executable, "-m", "resilience_analytics.report",
+                           "--check-parameter-cells"], capture_output=True, text=True,
+                          env={**os.environ}, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -58,23 +58,37 @@ def test_table_covers_gazetteer_with_contract_columns(table):
 
 def test_exposure_columns_document_every_column():
     cols = hazards.exposure_columns()
-    assert list(cols.columns) == ["column", "hazard", "unit", "definition"]
+    assert list(cols.columns) == ["column", "hazard", "unit", "definition", "licence"]
+    lic = cols.set_index("column")["licence"]
+    assert lic[cols["column"].str.startswith("fl_").to_numpy()].str.contains(
+        "no-redistribution").all()
+    defs = cols.set_index("column")["definition"]
+    assert "NOT inundation" in defs["fl_rate"] and "Holland (1980)" in defs["tc_wind_max_kt"]
     assert cols["column"].is_unique
     assert set(cols["hazard"]) <= set(hazards.HAZARDS)
     assert cols["unit"].str.len().gt(0).all() and cols["definition"].str.len().gt(20).all()
+    lic = cols.set_index("column")["licence"]
+    assert "share-alike" in lic["eq_pga_475yr_g"] and lic["eq_deaths_ncei_100km"] == ""
+    old = {"eq_count_m6", "eq_max_magnitude", "eq_shaking_proxy", "eq_deaths_ncei"}
+    assert not old & set(cols["column"])
 
 
 @pytest.mark.data
 def test_invariants(table):
-    assert (table["tc_storms_hurricane"] <= table["tc_storms_any"]).all()
-    has_eq = table["eq_count_m6"] > 0
-    assert (table.loc[has_eq, "eq_max_magnitude"] >= 6).all()
-    assert table.loc[~has_eq, "eq_max_magnitude"].isna().all()
-    assert (table.loc[~has_eq, "eq_shaking_proxy"] == 0).all()
-    no_tc = table["tc_storms_any"] == 0
-    assert table.loc[no_tc, "tc_max_wind_kt"].isna().all()
-    assert (table.loc[~no_tc, "tc_max_wind_kt"] > 0).all()
-    assert (table["fl_severity_weighted"] >= table["fl_count"]).all()
+    assert (table["tc_rate_64kt"] <= table["tc_rate_34kt"]).all()
+    assert (table["eq_rate_pga_0p1g"] >= table["eq_rate_pga_0p2g"]).all()
+    assert (table["eq_pga_2475yr_g"] >= table["eq_pga_475yr_g"]).all()
+    assert (table["eq_pga_475yr_g"] >= table["eq_pga_250yr_g"]).all()
+    assert (table.loc[table["eq_pga_max_g"] < 0.05, "eq_events_felt"] == 0).all()
+    assert table["eq_level"].cat.ordered
+    no_tc = table["tc_storms_34kt"] == 0
+    assert (table.loc[no_tc, "tc_wind_max_kt"] < 34).all()
+    assert (table.loc[~no_tc, "tc_wind_max_kt"] >= 34).all()
+    assert table.loc[no_tc, "tc_level"].isin(["very low", "low"]).all()
+    assert (table["fl_severity_rate"] >= table["fl_rate"]).all()
+    assert np.allclose(table["fl_rate"] * 35, table["fl_events"])
+    assert (table["fl_events_satellite"] <= table["fl_events"]).all()
+    assert table["fl_level"].cat.ordered and table["tc_level"].cat.ordered
     assert (table["vo_count_100km"] > 0).eq(table["vo_nearest_km"] <= 100).all()
     assert table["coastal"].eq(table["coast_distance_km"] <= 25).all()
     assert (table.loc[~table["coastal"], "ts_count"] == 0).all()
@@ -87,38 +101,38 @@ def test_invariants(table):
 def test_cyclones_manila_tokyo_many_kyiv_none(table):
     for city in ("Manila", "Tokyo"):
         r = row(table, city)
-        assert r["tc_storms_any"] >= 20, city
-        assert r["tc_storms_hurricane"] >= 5, city
-    assert row(table, "Kyiv")["tc_storms_any"] == 0
+        assert r["tc_storms_34kt"] >= 20, city
+        assert r["tc_rate_64kt"] * 45 >= 5, city
+    assert row(table, "Kyiv")["tc_storms_34kt"] == 0
+    assert row(table, "Kyiv")["tc_level"] == "very low"
 
 
 @pytest.mark.data
 def test_miami_hurricanes(table):
     r = row(table, "Miami")
-    assert r["tc_storms_hurricane"] >= 3  # e.g. Andrew 1992, Wilma 2005, Irma 2017
-    assert r["tc_max_wind_kt"] >= 100
+    assert r["tc_rate_64kt"] * 45 >= 2  # e.g. Andrew 1992, Wilma 2005, Irma 2017
+    assert r["tc_wind_max_kt"] >= 100 and r["tc_level"] == "high"
 
 
 @pytest.mark.data
 def test_seismicity_high_and_near_zero(table):
     for city in ("Kyiv", "Moscow"):
         r = row(table, city)
-        assert r["eq_count_m6"] == 0 and r["eq_shaking_proxy"] < 1e-3, city
+        assert r["eq_pga_max_g"] < 0.01 and r["eq_level"] == "very low", city
     for city in ("Santiago", "Tokyo", "Los Angeles", "Christchurch"):
         r = row(table, city)
-        assert r["eq_count_m6"] >= 1 and r["eq_shaking_proxy"] > 0.05, city
-    assert row(table, "Christchurch")["eq_max_magnitude"] >= 7  # Darfield 2010, M 7.x
-    low = table["eq_shaking_proxy"].rank(pct=True)
-    assert low[ra.cities.resolve("Tokyo").city_id] > 0.9
+        assert r["eq_pga_max_g"] > 0.1 and r["eq_level"] in ("medium", "high"), city
+    high = table["eq_pga_475yr_g"].rank(pct=True)
+    assert high[ra.cities.resolve("Tokyo").city_id] > 0.9
 
 
 @pytest.mark.data
 def test_historical_earthquake_deaths(table):
-    assert row(table, "Lisbon")["eq_deaths_ncei"] > 10000  # 1755
-    assert row(table, "Istanbul")["eq_deaths_ncei"] > 10000  # e.g. 1999 Izmit
+    assert row(table, "Lisbon")["eq_deaths_ncei_100km"] > 10000  # 1755
+    assert row(table, "Istanbul")["eq_deaths_ncei_100km"] > 10000  # e.g. 1999 Izmit
     assert row(table, "Lisbon")["ts_count"] >= 1  # the 1755 tsunami source is offshore
-    assert row(table, "Tokyo")["eq_deaths_ncei"] > 100000  # 1923 Kanto
-    assert row(table, "Amsterdam")["eq_deaths_ncei"] == 0
+    assert row(table, "Tokyo")["eq_deaths_ncei_100km"] > 100000  # 1923 Kanto
+    assert row(table, "Amsterdam")["eq_deaths_ncei_100km"] == 0
 
 
 @pytest.mark.data
@@ -137,14 +151,16 @@ def test_volcanoes_near_jakarta_naples_manila_reykjavik(table):
 def test_floods_dhaka_bangkok(table):
     for city in ("Dhaka", "Bangkok"):
         r = row(table, city)
-        assert r["fl_count"] >= 5 and r["fl_dead"] > 0, city
+        assert r["fl_events"] >= 5 and r["fl_dead"] > 0, city
+    # the old circle rule gave Hong Kong more floods than Dhaka
+    assert row(table, "Dhaka")["fl_rate"] > row(table, "Hong Kong")["fl_rate"]
 
 
 @pytest.mark.data
 def test_coast_hague_rotterdam_coastal_without_cyclones(table):
     for city in ("The Hague", "Rotterdam"):
         r = row(table, city)
-        assert bool(r["coastal"]) and r["tc_storms_any"] == 0, city
+        assert bool(r["coastal"]) and r["tc_storms_34kt"] == 0, city
     assert row(table, "The Hague")["coast_distance_km"] < 8
     madrid = row(table, "Madrid")
     assert not madrid["coastal"] and madrid["coast_distance_km"] > 250
@@ -185,15 +201,14 @@ def test_country_context_joined(table):
 # ------------------------------------------------------------------ exactness of the index
 @pytest.mark.data
 def test_counts_equal_a_brute_force_haversine(table):
-    eq = catalogs.earthquakes()
-    eq = eq[eq["magnitude"] >= 6]
+    nc = catalogs.ncei_earthquakes()
     sample = table.sample(300, random_state=1)
     d = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
                              sample["longitude"].to_numpy()[:, None],
-                             eq["latitude"].to_numpy()[None, :],
-                             eq["longitude"].to_numpy()[None, :])
-    brute = (d <= 100).sum(axis=1)
-    assert (brute == sample["eq_count_m6"].to_numpy()).all()
+                             nc["latitude"].to_numpy()[None, :],
+                             nc["longitude"].to_numpy()[None, :])
+    brute = ((d <= 100) * np.nan_to_num(nc["deaths"].to_numpy(float))[None, :]).sum(axis=1)
+    assert np.allclose(brute, sample["eq_deaths_ncei_100km"].to_numpy())
     vo = catalogs.volcanoes()
     dv = hazards.haversine_km(sample["latitude"].to_numpy()[:, None],
                               sample["longitude"].to_numpy()[:, None],
@@ -210,15 +225,16 @@ def test_track_interpolation_catches_city_between_points(monkeypatch):
             "track_id": ["2000001N00000"] * 2, "season": [2000, 2000], "basin": ["WP"] * 2,
             "time": pd.to_datetime(["2000-01-01 00:00", "2000-01-01 06:00"], utc=True),
             "latitude": [0.0, 0.0], "longitude": [100.0, 104.0], "wind_kt": [60.0, 80.0],
+            "pressure_hpa": [np.nan, np.nan], "status": ["TS", "TY"],
         }
     )
     monkeypatch.setattr(catalogs, "cyclone_tracks", lambda source="jtwc": tracks.copy())
     city = pd.DataFrame({"name": ["Example City"], "latitude": [0.45], "longitude": [102.0]},
                         index=pd.Index([1], name="city_id"))
     ex = hazards.exposure(city, hazards=["cyclone"], cache=False)
-    assert ex["tc_storms_any"].iloc[0] == 1
-    assert ex["tc_storms_hurricane"].iloc[0] == 1  # interpolated wind ~70 kt midway
-    assert 64 <= ex["tc_max_wind_kt"].iloc[0] <= 80
+    assert ex["tc_storms_34kt"].iloc[0] == 1
+    # Holland profile 50 km from a ~70-kt eye (R_max ~ 30 km): below the track wind
+    assert 34 <= ex["tc_wind_max_kt"].iloc[0] <= 80
 
 
 # ------------------------------------------------------------------ parameters and cache
@@ -228,9 +244,10 @@ def test_parameters_change_results_and_are_recorded():
     small = hazards.exposure(names, radius_km=100, hazards=["earthquake", "cyclone"])
     large = hazards.exposure(names, radius_km=300, hazards=["earthquake", "cyclone"])
     assert large.attrs["parameters"]["radius_km"] == 300
-    assert (large["eq_count_m6"] >= small["eq_count_m6"]).all()
-    assert (large["tc_storms_any"] > small["tc_storms_any"]).any()
-    assert "fl_count" not in small.columns
+    # hazard v2: earthquakes and cyclones use fixed, stated distances, not radius_km
+    pd.testing.assert_series_equal(large["eq_pga_475yr_g"], small["eq_pga_475yr_g"])
+    assert (large["tc_rate_34kt"] == small["tc_rate_34kt"]).all()
+    assert "fl_rate" not in small.columns
 
 
 @pytest.mark.data

@@ -15,7 +15,7 @@ __all__ = ["export_html", "index_html", "notebook_title"]
 
 
 def notebook_title(nb) -> str:
-    """Return the first ``# `` heading of a notebook's markdown cells ("" if none).
+    """Return the first level-1 heading (``# Title``) of a notebook's markdown cells, or "".
 
     Examples
     --------

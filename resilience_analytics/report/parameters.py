@@ -189,7 +189,7 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("radius_km", "float", 100.0,
               "events counted within this distance of a city (earthquakes, cyclones, NCEI "
               "deaths); the same radius for every notebook and the peer table",
-              ("01", "02", "03", "04", "05", "06", "08"), minimum=1.0, maximum=300.0,
+              _ALL, minimum=1.0, maximum=300.0,
               unit="km"),
     Parameter("winmax", "int", 5,
               "outlier treatment: at most this many points winsorised per indicator",

@@ -266,7 +266,14 @@ def prepare_out(out: str | Path, slug: str, *, force: bool = False) -> tuple[Pat
     except OSError as exc:
         raise ParameterError(f"--out {out} cannot be created: {exc.strerror or exc}; give a "
                              "folder you can write to") from None
-    if not os.access(out, os.W_OK | os.X_OK):
+    writable = os.access(out, os.W_OK | os.X_OK)
+    if writable:  # access() says yes to root everywhere: a probe file is the real test
+        try:
+            with tempfile.TemporaryFile(dir=out):
+                pass
+        except OSError:
+            writable = False
+    if not writable:
         raise ParameterError(f"--out {out} is not writable; give a folder you can write to")
     final = report_dir(out, slug)
     clean_stale(out, final.name)

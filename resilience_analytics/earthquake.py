@@ -1,0 +1,628 @@
+"""Earthquake ground-motion hazard at cities from the historical catalogue (hazard v2).
+
+For every city and every event of the merged Mw catalogue
+(:func:`resilience_analytics.catalogs.earthquake_catalog`: ISC-GEM 1904–2014, USGS 2015–2016,
+NCEI large events 1500–1903) the median peak ground acceleration (PGA) and its aleatory
+sigma come from a published ground-motion model (:mod:`resilience_analytics.gmpe`), chosen
+per event by depth and setting:
+
+* crustal events — Boore, Stewart, Seyhan & Atkinson (2014, BSSA14), distance R_JB;
+* subduction interface — Abrahamson, Gregor & Addo (2016, BC Hydro), distance R_rup;
+* in-slab (deeper than 50 km) — the same model's in-slab branch, distance R_hyp.
+
+**Setting.** An event lies in a *subduction setting* when at least ``SUBDUCTION_MIN_DEEP``
+catalogue events deeper than 70 km lie within ``SUBDUCTION_RADIUS_KM`` of its epicentre (a
+proxy for a slab model, in the spirit of the depth-and-setting regionalisation of
+Garcia et al. 2012). There, events 20–50 km deep (or of Mw ≥ 8) are interface events;
+all other events ≤ 50 km deep are crustal.
+
+**Distance** (no fault geometry is in the catalogue; approximations stated): the rupture is
+a line of median length L(M) (Strasser et al. 2010 for interface, Wells & Coppersmith 1994
+for crustal events) centred on the epicentre with unknown strike; the horizontal distance r_h
+from the city to it is its median over a uniformly random strike
+(:func:`horizontal_distance_km`; r_h = R_epi for a point source). Crustal R_JB = r_h;
+interface R_rup = sqrt(r_h² + z²) with z the hypocentral depth (rupture width ignored);
+in-slab R_hyp = sqrt(R_epi² + z²) (the model's own metric, point source). For small events
+(L of a few km) all three reduce to the epicentral/hypocentral distance.
+
+**Site**: reference rock V_S30 = 760 m/s (no site amplification; soft-soil cities such as
+Mexico City shake more than these values).
+
+**Known limitations.** Stable continental regions use the active-crust model (BSSA14; no
+stable-region model is applied). Hypocentres above sea level (small negative depths) are
+set to 0 km. NCEI pre-1904 epicentres are often the most damaged town (e.g. the 1837
+event listed 3 km from Mexico City) and their magnitudes of unknown type: they enter only
+the maximum PGA and the felt count, never the rates.
+
+**Rates** follow the PSHA sum (Cornell 1968; McGuire 2004), with the catalogue as the source
+model: λ(PGA > x) = Σ_mainshocks P(PGA > x | M, R) / T(M), where P is the lognormal of the
+model's total sigma truncated at 3σ, aftershocks are removed with the Gardner & Knopoff
+(1974) windows (:func:`decluster`; PSHA assumes independent events), and T(M) is the
+completeness window of the event's magnitude class in ISC-GEM (Di Giacomo et al. 2018:
+Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918, ≥ 5.5 from 1960; all to 2016). Events outside their
+class's window (and NCEI pre-1904 events) count only in the maximum and in the felt count.
+The return-period PGA is the x at which the empirical hazard curve λ(x) equals 1/T, by
+log–log interpolation between PGA levels. **This is
+a historical-seismicity estimate (about a century of events), not a full PSHA**: no
+smoothed-seismicity or fault sources, no magnitudes beyond those observed, so places with
+long-recurrence faults and a quiet 20th century are underestimated.
+
+Examples
+--------
+>>> import numpy as np
+>>> from resilience_analytics import earthquake
+>>> earthquake.completeness_window(np.array([5.0, 6.0, 7.0, 8.0]))[1].tolist()
+[nan, 57.0, 99.0, 113.0]
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import gmpe
+from .errors import ParameterError
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+__all__ = [
+    "COLUMNS",
+    "COMPLETENESS",
+    "COLUMN_DATASETS",
+    "LEVELS",
+    "city_hazard",
+    "completeness_window",
+    "deaths_near",
+    "event_setting",
+    "decluster",
+    "gardner_knopoff_window",
+    "hazard_level",
+    "horizontal_distance_km",
+    "pga_at_return_period",
+    "pga_levels",
+]
+
+#: ISC-GEM magnitude completeness (Di Giacomo et al. 2018; the data set's PROVENANCE):
+#: (smallest Mw of the class, first complete year), largest class first.
+COMPLETENESS = ((7.5, 1904), (6.25, 1918), (5.5, 1960))
+#: Last year of the merged instrumental catalogue (USGS file ends 2016-12-30).
+CATALOG_END_YEAR = 2016
+#: Horizontal distance (km) from a city to an event's rupture beyond which it is ignored.
+CUTOFF_KM = 300.0
+#: Cutoff for great earthquakes (Mw ≥ ``LARGE_MAG``), whose long-period-rich shaking is felt
+#: and damaging farther away (e.g. Mexico City, ~350 km from the 1985 Michoacán rupture).
+CUTOFF_LARGE_KM = 500.0
+LARGE_MAG = 7.5
+#: Epicentral radius (km) of ``eq_deaths_ncei_100km``.
+DEATHS_RADIUS_KM = 100.0
+#: Median PGA (g) from which an event counts in ``eq_events_felt``.
+FELT_PGA_G = 0.05
+SUBDUCTION_RADIUS_KM = 300.0
+SUBDUCTION_DEEP_KM = 70.0
+SUBDUCTION_MIN_DEEP = 5
+#: ThinkHazard earthquake classes (GFDRR ThinkHazard, ``thinkhazard_processing.yaml``,
+#: hazard type EQ): high = PGA ≥ 0.2 g at a 100–250-yr return period; medium = PGA ≥ 0.1 g
+#: at 475–500 yr; low = PGA ≥ 0.1 g at 1000–2500 yr; very low otherwise.
+LEVELS = ("very low", "low", "medium", "high")
+THINKHAZARD_EQ = {"high": (250, 0.2), "medium": (475, 0.1), "low": (2475, 0.1)}
+
+_CITE = ("Ground motion: BSSA14 (Boore et al. 2014) crustal / AGA16 BC Hydro (Abrahamson et "
+         "al. 2016) interface & in-slab, coefficients from pygmm, V_S30 = 760 m/s; catalogue "
+         "ISC-GEM v5.1 1904-2014 (CC BY-SA 3.0 share-alike) + USGS 2015-2016")
+
+_CATALOGUES = ["isc_gem_catalogue", "usgs_significant_earthquakes_1965_2016",
+               "ncei_significant_earthquakes"]
+#: Registered data sets behind each column (their licence flags are shown by
+#: ``hazards.exposure_columns()``; ISC-GEM is CC BY-SA 3.0, share-alike).
+COLUMN_DATASETS = {
+    **{c: _CATALOGUES for c in ("eq_pga_max_g", "eq_rate_pga_0p1g", "eq_rate_pga_0p2g",
+                                "eq_pga_475yr_g", "eq_pga_250yr_g", "eq_pga_2475yr_g",
+                                "eq_level", "eq_events_felt")},
+    "eq_deaths_ncei_100km": ["ncei_significant_earthquakes"],
+}
+#: Catalogue spans used, for ``exposure(...).attrs["coverage"]``.
+COVERAGE = ("ISC-GEM v5.1 1904-2014 + USGS 2015-2016 (rates: Mw>=7.5 1904-2016, >=6.25 "
+            "1918-2016, >=5.5 1960-2016, GK74-declustered); NCEI M>=7 1500-1903 (max PGA, "
+            "felt count only); NCEI deaths all years")
+
+#: Column definitions (name, hazard, unit, definition) for ``hazards.exposure_columns()``.
+COLUMNS: list[tuple[str, str, str, str]] = [
+    ("eq_pga_max_g", "earthquake", "g",
+     "Largest median PGA at the city of any event of the merged catalogue (NCEI M ≥ 7 "
+     "1500-1903, ISC-GEM 1904-2014, USGS 2015-2016) whose rupture is within 300 km (500 km for "
+     "Mw ≥ 7.5); 0 when none. " + _CITE + ". Rupture distance approximated from the "
+     "hypocentre (see ra.earthquake). NCEI magnitudes are of unknown type."),
+    ("eq_rate_pga_0p1g", "earthquake", "events per year",
+     "Annual rate of PGA > 0.1 g: sum over mainshocks (Gardner & Knopoff 1974 windows) "
+     "whose rupture is within 300 km (500 km for Mw ≥ 7.5) of "
+     "P(PGA > 0.1 g | M, R) (lognormal, model sigma, truncated at 3 sigma) divided by the "
+     "completeness window of the event's Mw class (7.5+: 1904-2016; 6.25-7.5: 1918-2016; "
+     "5.5-6.25: 1960-2016); events outside their window do not count. Cornell (1968), "
+     "McGuire (2004). " + _CITE + "."),
+    ("eq_rate_pga_0p2g", "earthquake", "events per year",
+     "As eq_rate_pga_0p1g for PGA > 0.2 g."),
+    ("eq_pga_475yr_g", "earthquake", "g",
+     "PGA with 10% probability of exceedance in 50 years: the level whose annual rate of "
+     "exceedance (as eq_rate_pga_*) is 1/475, log-log interpolated on 40 levels 0.001-4 g; 0 "
+     "when the rate of exceeding 0.001 g is below 1/475. A historical-seismicity estimate "
+     "(about a century of events as the source model), not a full PSHA. " + _CITE + "."),
+    ("eq_pga_250yr_g", "earthquake", "g",
+     "As eq_pga_475yr_g for a 250-year return period (used by eq_level)."),
+    ("eq_pga_2475yr_g", "earthquake", "g",
+     "As eq_pga_475yr_g for a 2475-year return period (2% in 50 years; used by eq_level); "
+     "an extrapolation beyond the ~110-year catalogue through the ground-motion sigma."),
+    ("eq_level", "earthquake", "very low < low < medium < high",
+     "ThinkHazard earthquake classes (GFDRR ThinkHazard methodology, thinkhazard_processing."
+     "yaml, hazard EQ): high = PGA(250 yr) ≥ 0.2 g; medium = PGA(475 yr) ≥ 0.1 g; low = "
+     "PGA(2475 yr) ≥ 0.1 g; very low otherwise; from eq_pga_*yr_g."),
+    ("eq_events_felt", "earthquake", "events",
+     "Events of the merged catalogue (1500-2016) with median PGA ≥ 0.05 g at the city "
+     "(supporting count, not a rate). " + _CITE + "."),
+    ("eq_deaths_ncei_100km", "earthquake", "people",
+     "Sum of NCEI 'Deaths' (earthquake alone; unreported counted as 0) of every NCEI "
+     "significant earthquake (2150 BC-2024) with epicentre within 100 km of the city."),
+]
+
+
+def pga_levels() -> np.ndarray:
+    """PGA levels (g) of the hazard curves: 40 log-spaced levels 0.001–4 g plus 0.05/0.1/0.2.
+
+    Returns
+    -------
+    numpy.ndarray
+        Sorted, unique.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import pga_levels
+    >>> lv = pga_levels()
+    >>> bool(0.1 in lv and 0.2 in lv), float(lv[0]), float(lv[-1])
+    (True, 0.001, 4.0)
+    """
+    import numpy as np
+
+    return np.unique(np.concatenate([np.geomspace(0.001, 4.0, 40), [0.05, 0.1, 0.2]]))
+
+
+def completeness_window(mag: Any, *, end_year: int = CATALOG_END_YEAR) -> tuple[Any, Any]:
+    """First complete year and window length (years) of each magnitude's class.
+
+    Classes from :data:`COMPLETENESS` (ISC-GEM: Mw ≥ 7.5 from 1904, ≥ 6.25 from 1918,
+    ≥ 5.5 from 1960); below Mw 5.5 the catalogue is incomplete (NaN).
+
+    Parameters
+    ----------
+    mag : array-like
+        Mw.
+    end_year : int, default 2016
+        Last catalogue year (inclusive).
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        First year and number of years (NaN below Mw 5.5).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from resilience_analytics.earthquake import completeness_window
+    >>> start, years = completeness_window(np.array([7.5, 6.25, 6.2]))
+    >>> start.tolist(), years.tolist()
+    ([1904.0, 1918.0, 1960.0], [113.0, 99.0, 57.0])
+    """
+    import numpy as np
+
+    m = np.asarray(mag, float)
+    start = np.full(m.shape, np.nan)
+    for m_min, year in reversed(COMPLETENESS):
+        start = np.where(m >= m_min, float(year), start)
+    return start, end_year - start + 1.0
+
+
+def event_setting(cat: pd.DataFrame) -> np.ndarray:
+    """Ground-motion model code of each catalogue event (``crustal/interface/inslab``).
+
+    Subduction setting = at least :data:`SUBDUCTION_MIN_DEEP` events deeper than
+    :data:`SUBDUCTION_DEEP_KM` within :data:`SUBDUCTION_RADIUS_KM` (epicentres), then
+    :func:`resilience_analytics.gmpe.select_model`.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        With ``latitude, longitude, depth_km, magnitude``.
+
+    Returns
+    -------
+    numpy.ndarray of str
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.earthquake import event_setting
+    >>> cat = pd.DataFrame({"latitude": [0.0] * 7, "longitude": [0.0] * 7,
+    ...                     "depth_km": [30.0, 10.0] + [100.0] * 5, "magnitude": [7.0] * 7})
+    >>> event_setting(cat).tolist()[:3]
+    ['interface', 'crustal', 'inslab']
+    """
+    import numpy as np
+
+    from . import _geo
+
+    deep = cat["depth_km"].to_numpy(float) > SUBDUCTION_DEEP_KM
+    xyz = _geo._rad(cat["latitude"], cat["longitude"])
+    if deep.sum() == 0:
+        sub = np.zeros(len(cat), bool)
+    else:
+        tree = _geo._tree(cat["latitude"].to_numpy()[deep], cat["longitude"].to_numpy()[deep])
+        n = tree.query_radius(xyz, r=float(_geo._chord(SUBDUCTION_RADIUS_KM)), count_only=True)
+        sub = n >= SUBDUCTION_MIN_DEEP
+    return gmpe.select_model(np.maximum(cat["depth_km"].to_numpy(float), 0.0),
+                             cat["magnitude"].to_numpy(float), sub)
+
+
+def horizontal_distance_km(d_epi: Any, half_length_km: Any) -> np.ndarray:
+    """Median horizontal distance to a line rupture centred on the epicentre, random strike.
+
+    A rupture of half-length a centred on the epicentre, at angle θ to the line from the
+    epicentre to the site (distance d): the closest distance is sqrt((d cos θ − min(d cos θ,
+    a))² + (d sin θ)²), increasing in θ ∈ [0°, 90°]; its median over a uniform strike is the
+    value at θ = 45°. For a point source (a = 0) it is d.
+
+    Parameters
+    ----------
+    d_epi : array-like
+        Epicentral distance (km).
+    half_length_km : array-like
+        Half the rupture length (km).
+
+    Returns
+    -------
+    numpy.ndarray
+        km.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import horizontal_distance_km
+    >>> [round(float(x), 1) for x in horizontal_distance_km([100.0, 100.0, 20.0], [0, 50, 50])]
+    [100.0, 73.7, 14.1]
+    """
+    import numpy as np
+
+    d = np.asarray(d_epi, float)
+    c = np.sqrt(0.5)
+    return np.hypot(np.maximum(d * c - np.asarray(half_length_km, float), 0.0), d * c)
+
+
+def gardner_knopoff_window(mag: Any) -> tuple[Any, Any]:
+    """Gardner & Knopoff (1974) aftershock window: distance (km) and time (days).
+
+    The usual fit to the GK74 table (van Stiphout, Zhuang & Marsan 2012, CORSSA,
+    "Seismicity declustering"): d = 10^(0.1238 M + 0.983) km; t = 10^(0.032 M + 2.7389) days
+    for M ≥ 6.5, else 10^(0.5409 M − 0.547) days.
+
+    Parameters
+    ----------
+    mag : array-like
+
+    Returns
+    -------
+    (numpy.ndarray, numpy.ndarray)
+        km, days.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import gardner_knopoff_window
+    >>> d, t = gardner_knopoff_window([6.0, 7.0])
+    >>> [round(float(x)) for x in d], [round(float(x)) for x in t]
+    ([53, 71], [499, 918])
+    """
+    import numpy as np
+
+    m = np.asarray(mag, float)
+    d = 10 ** (0.1238 * m + 0.983)
+    t = np.where(m >= 6.5, 10 ** (0.032 * m + 2.7389), 10 ** (0.5409 * m - 0.547))
+    return d, t
+
+
+def decluster(cat: pd.DataFrame) -> np.ndarray:
+    """Mainshock mask of a catalogue by Gardner & Knopoff (1974) windows.
+
+    An event is dependent (an aftershock) when an earlier event of larger or equal magnitude
+    lies within that event's GK distance window and precedes it by at most its GK time
+    window (:func:`gardner_knopoff_window`); all other events are mainshocks. This is the
+    non-iterative (single-link) form of the window method; foreshocks are kept.
+
+    Parameters
+    ----------
+    cat : pandas.DataFrame
+        ``t_seconds`` (s since 1970), ``latitude, longitude, magnitude``.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for mainshocks.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.earthquake import decluster
+    >>> day = 86400.0
+    >>> cat = pd.DataFrame({"t_seconds": [0.0, 10 * day, 2000 * day, 11 * day],
+    ...                     "latitude": [0.0, 0.2, 0.2, 3.0], "longitude": [0.0] * 4,
+    ...                     "magnitude": [7.0, 6.0, 6.0, 6.0]})
+    >>> decluster(cat).tolist()
+    [True, False, True, True]
+    """
+    import numpy as np
+
+    from . import _geo
+
+    n = len(cat)
+    mag = cat["magnitude"].to_numpy(float)
+    t = cat["t_seconds"].to_numpy(float)
+    d_win, t_win = gardner_knopoff_window(mag)
+    xyz = _geo._rad(cat["latitude"], cat["longitude"])
+    main_i, dep_j, dist = _geo._pairs(_geo._tree(cat["latitude"], cat["longitude"]), xyz,
+                                         d_win)
+    dt = t[dep_j] - t[main_i]
+    bigger = (mag[main_i] > mag[dep_j]) | ((mag[main_i] == mag[dep_j]) & (dt > 0))
+    dependent = (main_i != dep_j) & bigger & (dt > 0) & (dt <= t_win[main_i] * 86400.0)
+    mainshock = np.ones(n, bool)
+    mainshock[dep_j[dependent]] = False
+    return mainshock
+
+
+def _ground_motion(mag, depth, model, d_epi, half_len):
+    """Return ln median PGA and sigma of city–event pairs (arrays aligned)."""
+    import numpy as np
+
+    out_ln = np.empty(len(mag))
+    out_sd = np.empty(len(mag))
+    r_h = horizontal_distance_km(d_epi, half_len)
+    for code in gmpe.MODELS:
+        k = model == code
+        if not k.any():
+            continue
+        if code == "crustal":
+            ln, sd = gmpe.bssa14_pga(mag[k], r_h[k])
+        elif code == "interface":
+            ln, sd = gmpe.aga16_pga(mag[k], np.hypot(r_h[k], depth[k]), depth[k],
+                                    np.zeros(k.sum(), bool))
+        else:
+            ln, sd = gmpe.aga16_pga(mag[k], np.hypot(d_epi[k], depth[k]), depth[k],
+                                    np.ones(k.sum(), bool))
+        out_ln[k], out_sd[k] = ln, sd
+    return out_ln, out_sd
+
+
+def pga_at_return_period(levels: Any, rates: Any, return_period: float) -> np.ndarray:
+    """PGA whose annual exceedance rate equals 1 / ``return_period`` (log–log interpolation).
+
+    Parameters
+    ----------
+    levels : array-like, shape (k,)
+        Increasing PGA levels (g).
+    rates : array-like, shape (n, k)
+        Annual exceedance rates per city (non-increasing along levels).
+    return_period : float
+        Years (> 0).
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        g; 0 where even the lowest level is exceeded less often, the top level where even
+        that one is exceeded more often.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import pga_at_return_period
+    >>> round(float(pga_at_return_period([0.1, 0.2], [[0.01, 0.001]], 200)[0]), 4)
+    0.1232
+    """
+    import numpy as np
+
+    if not return_period > 0:
+        raise ParameterError(f"return_period={return_period!r}; accepted: years > 0")
+    lv = np.asarray(levels, float)
+    h = np.atleast_2d(np.asarray(rates, float))
+    target = 1.0 / return_period
+    above = h >= target
+    k = above.sum(axis=1) - 1  # last level whose rate is ≥ target (curves are monotone)
+    out = np.zeros(len(h))
+    top = k >= len(lv) - 1
+    out[top] = lv[-1]
+    mid = (k >= 0) & ~top
+    i = np.nonzero(mid)[0]
+    k = k[mid]
+    h0, h1 = h[i, k], np.maximum(h[i, k + 1], 1e-300)
+    frac = (np.log(h0) - np.log(target)) / (np.log(h0) - np.log(h1))
+    out[i] = np.exp(np.log(lv[k]) + frac * (np.log(lv[k + 1]) - np.log(lv[k])))
+    return out
+
+
+def hazard_level(pga_250: Any, pga_475: Any, pga_2475: Any) -> pd.Categorical:
+    """ThinkHazard earthquake class from return-period PGAs (thresholds :data:`THINKHAZARD_EQ`).
+
+    GFDRR ThinkHazard (``thinkhazard_processing.yaml``, hazard type EQ): high when PGA ≥ 0.2 g
+    at a 100–250-year return period, medium when PGA ≥ 0.1 g at 475 years, low when PGA ≥
+    0.1 g at 2475 years, very low otherwise.
+
+    Parameters
+    ----------
+    pga_250, pga_475, pga_2475 : array-like
+        PGA (g) at 250, 475 and 2475 years.
+
+    Returns
+    -------
+    pandas.Categorical
+        Ordered: ``very low < low < medium < high``.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import hazard_level
+    >>> list(hazard_level([0.3, 0.05, 0.0, 0.0], [0.4, 0.12, 0.05, 0.0], [0.6, 0.3, 0.1, 0.01]))
+    ['high', 'medium', 'low', 'very low']
+    """
+    import numpy as np
+    import pandas as pd
+
+    a, b, c = (np.asarray(x, float) for x in (pga_250, pga_475, pga_2475))
+    lab = np.select([a >= THINKHAZARD_EQ["high"][1], b >= THINKHAZARD_EQ["medium"][1],
+                     c >= THINKHAZARD_EQ["low"][1]], ["high", "medium", "low"], "very low")
+    return pd.Categorical(lab, categories=list(LEVELS), ordered=True)
+
+
+def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
+                cutoff_large_km: float = CUTOFF_LARGE_KM, catalog: pd.DataFrame | None = None,
+                block: int = 2000) -> dict[str, Any]:
+    """Earthquake hazard columns (:data:`COLUMNS`) for points, from the merged catalogue.
+
+    A BallTree over the cities is queried with each block of events (radius ``cutoff_km``
+    + L(M)/2); ground motion of all pairs is computed at once; hazard curves are accumulated
+    with a sparse city × pair matrix. No Python loop over cities.
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Degrees.
+    cutoff_km : float, default 300
+        Largest horizontal distance from the rupture (r_h) at which an event counts.
+    cutoff_large_km : float, default 500
+        The same for events of Mw ≥ 7.5 (:data:`LARGE_MAG`).
+    catalog : pandas.DataFrame, optional
+        Default :func:`resilience_analytics.catalogs.earthquake_catalog`. Needs ``source,
+        year, latitude, longitude, depth_km, magnitude`` (tests pass synthetic events);
+        optional ``t_seconds`` (then rates use mainshocks only, :func:`decluster`) and
+        ``gmm`` (model code per event, overriding :func:`event_setting`).
+    block : int, default 2000
+        Events per block (memory bound).
+
+    Returns
+    -------
+    dict of numpy.ndarray / pandas.Categorical
+        Keys = names in :data:`COLUMNS` except ``eq_deaths_ncei_100km`` (see
+        :func:`deaths_near`).
+
+    Raises
+    ------
+    ParameterError
+        For a non-positive ``cutoff_km``, ``cutoff_large_km`` or ``block``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.earthquake import city_hazard
+    >>> cat = pd.DataFrame({"source": ["ISC-GEM"], "year": [1990], "latitude": [0.0],
+    ...                     "longitude": [0.0], "depth_km": [10.0], "magnitude": [7.0]})
+    >>> out = city_hazard([0.1, 10.0], [0.0, 0.0], catalog=cat)
+    >>> [round(float(x), 3) for x in out["eq_pga_max_g"]], out["eq_events_felt"].tolist()
+    ([0.27, 0.0], [1, 0])
+    """
+    import numpy as np
+    import scipy.sparse as sp
+
+    from . import _geo, catalogs
+
+    for name, value in (("cutoff_km", cutoff_km), ("cutoff_large_km", cutoff_large_km)):
+        if isinstance(value, bool) or not (isinstance(value, (int, float)) and value > 0):
+            raise ParameterError(f"{name}={value!r}; accepted: km > 0")
+    if not (isinstance(block, int) and block > 0):
+        raise ParameterError(f"block={block!r}; accepted: a positive integer")
+    cat = catalogs.earthquake_catalog() if catalog is None else catalog
+    lat = np.asarray(lat, float)
+    lon = np.asarray(lon, float)
+    n = len(lat)
+    levels = pga_levels()
+    ln_levels = np.log(levels)
+    mag = cat["magnitude"].to_numpy(float)
+    depth = np.maximum(cat["depth_km"].to_numpy(float), 0.0)
+    model = (cat["gmm"].to_numpy(str) if "gmm" in cat.columns else event_setting(cat))
+    half = gmpe.rupture_length_km(mag, model) / 2.0
+    half = np.where(model == "inslab", 0.0, half)  # in-slab uses R_hyp, a point source
+    start, years = completeness_window(mag)
+    instrumental = cat["source"].isin(["ISC-GEM", "USGS"]).to_numpy()
+    in_window = instrumental & (cat["year"].to_numpy() >= start)  # NaN start → False
+    if "t_seconds" in cat.columns:  # rates from mainshocks only (Gardner & Knopoff 1974)
+        in_window &= decluster(cat)
+    weight = np.where(in_window, 1.0 / np.where(np.isnan(years), 1.0, years), 0.0)
+
+    cut = np.where(mag >= LARGE_MAG, cutoff_large_km, cutoff_km)
+    tree = _geo._tree(lat, lon)
+    ev_xyz = _geo._rad(cat["latitude"], cat["longitude"])
+    ln_max = np.full(n, -np.inf)
+    felt = np.zeros(n, np.int64)
+    curve = np.zeros((n, len(levels)))
+    ln_felt = np.log(FELT_PGA_G)
+    lo, hi = 0.0, 0.0
+    from scipy.special import ndtr
+
+    lo, hi = ndtr(-3.0), ndtr(3.0)
+    for b0 in range(0, len(cat), block):
+        sl = slice(b0, min(b0 + block, len(cat)))
+        # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
+        ev, ci, d = _geo._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
+        ev = ev + b0
+        near = horizontal_distance_km(d, half[ev]) <= cut[ev]
+        ev, ci, d = ev[near], ci[near], d[near]
+        if len(ci) == 0:
+            continue
+        ln, sd = _ground_motion(mag[ev], depth[ev], model[ev], d, half[ev])
+        np.maximum.at(ln_max, ci, ln)
+        felt += np.bincount(ci[ln >= ln_felt], minlength=n)
+        w = weight[ev]
+        keep = (w > 0) & (ln + 3.0 * sd > ln_levels[0])
+        if keep.any():
+            eps = (ln_levels[None, :] - ln[keep, None]) / sd[keep, None]
+            p = np.clip((hi - ndtr(eps)) / (hi - lo), 0.0, 1.0)
+            m = sp.csr_matrix((w[keep], (ci[keep], np.arange(keep.sum()))),
+                              shape=(n, int(keep.sum())))
+            curve += m @ p
+    pga_max = np.where(np.isfinite(ln_max), np.exp(ln_max), 0.0)
+    out: dict[str, Any] = {"eq_pga_max_g": pga_max}
+    k1, k2 = np.searchsorted(levels, 0.1), np.searchsorted(levels, 0.2)
+    out["eq_rate_pga_0p1g"] = curve[:, k1]
+    out["eq_rate_pga_0p2g"] = curve[:, k2]
+    rp = {t: pga_at_return_period(levels, curve, t) for t in (250, 475, 2475)}
+    out["eq_pga_475yr_g"] = rp[475]
+    out["eq_pga_250yr_g"] = rp[250]
+    out["eq_pga_2475yr_g"] = rp[2475]
+    out["eq_level"] = hazard_level(rp[250], rp[475], rp[2475])
+    out["eq_events_felt"] = felt
+    return out
+
+
+def deaths_near(lat: Any, lon: Any, *, radius_km: float = DEATHS_RADIUS_KM) -> np.ndarray:
+    """Sum of NCEI earthquake deaths of events with epicentre within ``radius_km``.
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Degrees.
+    radius_km : float, default 100
+        Epicentral radius (km, > 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        People (NCEI 'Deaths', earthquake alone; unreported counted as 0), all years.
+
+    Examples
+    --------
+    >>> from resilience_analytics.earthquake import deaths_near
+    >>> deaths_near([0.0], [0.0], radius_km=0)
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: radius_km must be a finite number > 0, got 0
+    """
+    import numpy as np
+
+    from . import _geo, catalogs
+    from ._validate import check_positive
+
+    check_positive("radius_km", radius_km)
+    nc = catalogs.ncei_earthquakes()
+    q = _geo._rad(lat, lon)
+    ci, ei, _ = _geo._pairs(_geo._tree(nc["latitude"], nc["longitude"]), q, radius_km)
+    deaths = np.nan_to_num(nc["deaths"].to_numpy(float)[ei])
+    return np.bincount(ci, weights=deaths, minlength=len(q))
