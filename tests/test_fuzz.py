@@ -348,6 +348,43 @@ def test_assessment_profile_needs_an_assessment(assessment):
     typed_only(ra.assessment.compare, assessment, _example())
 
 
+# ------------------------------------------------------------------------------ hazard models
+arrays = st.one_of(anything, st.lists(bad_float, max_size=4).map(np.array),
+                   st.lists(st.lists(bad_float, min_size=2, max_size=2), max_size=3).map(np.array))
+
+
+@fuzz
+@given(mag=arrays, dist=arrays, v_s30=st.one_of(bad_float, anything))
+def test_gmpe_bssa14_pga(mag, dist, v_s30):
+    typed_only(ra.gmpe.bssa14_pga, mag, dist, v_s30=v_s30)
+
+
+@fuzz
+@given(ln_median=arrays, sigma=arrays, levels=arrays, truncation=st.one_of(bad_float, anything))
+def test_gmpe_poe(ln_median, sigma, levels, truncation):
+    typed_only(ra.gmpe.poe, ln_median, sigma, levels, truncation=truncation)
+
+
+@fuzz
+@given(levels=arrays, rates=arrays, period=st.one_of(bad_float, anything),
+       a=arrays, b=arrays, c=arrays)
+def test_earthquake_return_period_and_level(levels, rates, period, a, b, c):
+    typed_only(ra.earthquake.pga_at_return_period, levels, rates, period)
+    typed_only(ra.earthquake.hazard_level, a, b, c)
+
+
+@fuzz
+@given(rate=arrays, text=anything, excess=arrays, k=arrays,
+       period=st.one_of(bad_float, anything))
+def test_flood_and_cyclone_statistics(rate, text, excess, k, period):
+    from resilience_analytics import cyclone, flood
+
+    typed_only(flood.flood_level, rate)
+    typed_only(flood.dfo_countries, text)
+    typed_only(cyclone.gpd_pwm, excess)
+    typed_only(cyclone.gpd_return_level, 34.0, k, 10.0, 0.5, period)
+
+
 # ------------------------------------------------------------------------------ data registry
 @fuzz
 @given(name=anything, filename=st.one_of(st.none(), anything))
