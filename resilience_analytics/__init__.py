@@ -25,6 +25,7 @@ _SUBMODULES = (
     "catalogs",
     "cities",
     "cli",
+    "coast",
     "composite",
     "coverage",
     "connections",
@@ -37,6 +38,7 @@ _SUBMODULES = (
     "figures",
     "gmpe",
     "hazards",
+    "heat",
     "manifest",
     "maps",
     "matching",
@@ -44,8 +46,11 @@ _SUBMODULES = (
     "obtain",
     "peers",
     "report",
+    "sealevel",
     "settings",
+    "tsunami",
     "typology",
+    "validation",
 )
 
 __all__ = ["__version__", *_SUBMODULES]

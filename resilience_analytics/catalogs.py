@@ -22,6 +22,7 @@ loader                        content
 :func:`floods`                Dartmouth Flood Observatory large floods 1985–2021
 :func:`volcanoes`             Smithsonian GVP Holocene volcanoes (VOTW 4.9.0)
 :func:`tsunamis`              NCEI tsunami source events 1750–2023
+:func:`tsunami_runups`        NCEI tsunami runup (observation) points, -2000–2016
 ============================  ==========================================================
 
 Examples
@@ -52,6 +53,7 @@ __all__ = [
     "hurdat2",
     "iscgem_earthquakes",
     "ncei_earthquakes",
+    "tsunami_runups",
     "tsunamis",
     "volcanoes",
     "wrap_longitude",
@@ -1331,3 +1333,104 @@ def tsunamis(*, min_validity: int = 3) -> pd.DataFrame:
         ("tsunami", min_validity),
         lambda: _clean_tsunamis(*_read(name, fname), min_validity=min_validity),
     )
+
+
+# --------------------------------------------------------------------------------------------
+# NCEI tsunami runups (observation points)
+# --------------------------------------------------------------------------------------------
+_RUNUP_COLS = {
+    "I_D": "runup_id", "TSEVENT_ID": "event_id", "YEAR": "year", "DOUBTFUL": "doubtful",
+    "COUNTRY": "country", "LOCATION_NAME": "location_name", "LATITUDE": "latitude",
+    "LONGITUDE": "longitude", "DISTANCE_FROM_SOURCE": "distance_from_source_km",
+    "WATER_HT": "water_height_m", "TYPE_MEASUREMENT_ID": "measurement_type",
+    "DEATHS": "deaths",
+}
+
+#: NCEI runup measurement types that are NOT observations at the coast (3 = deep-ocean
+#: gauge / DART buoy, in the open ocean).
+RUNUP_OFFSHORE_TYPES = (3,)
+
+
+def _runup_schema():
+    import pandera.pandas as pa
+
+    return pa.DataFrameSchema(
+        {
+            "runup_id": pa.Column(int, unique=True),
+            "event_id": pa.Column(int),
+            "year": pa.Column(int, pa.Check.in_range(-2500, 2100)),
+            "doubtful": pa.Column(object, nullable=True),
+            "country": pa.Column(object, nullable=True),
+            "location_name": pa.Column(object, nullable=True),
+            **_coords(),
+            "distance_from_source_km": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "water_height_m": pa.Column(float, pa.Check.ge(0), nullable=True),
+            "measurement_type": pa.Column("Int64", nullable=True),
+            "deaths": pa.Column(float, pa.Check.ge(0), nullable=True),
+        },
+        strict=True,
+        coerce=False,
+    )
+
+
+def _clean_runups(raw: pd.DataFrame, source: str) -> pd.DataFrame:
+    n_raw = len(raw)
+    df = _select(raw, _RUNUP_COLS, source)
+    df["runup_id"] = _to_float(df["runup_id"])
+    for c in ["event_id", "year", "latitude", "longitude", "distance_from_source_km",
+              "water_height_m", "deaths"]:
+        df[c] = _to_float(df[c])
+    df["measurement_type"] = _to_float(df["measurement_type"]).round().astype("Int64")
+    for c in ["doubtful", "country", "location_name"]:
+        df[c] = df[c].astype(object).where(df[c].notna(), None)
+    no_id = df["runup_id"].isna() | df["event_id"].isna() | df["year"].isna()
+    df = df.loc[~no_id]
+    df, missing = _drop_missing_coordinates(df)
+    for c in ["runup_id", "event_id", "year"]:
+        df[c] = df[c].round().astype("int64")
+    n_wrapped = _n_wrapped(df["longitude"])
+    df["longitude"] = wrap_longitude(df["longitude"])
+    df = df.reset_index(drop=True)
+    df = validate_frame(_runup_schema(), df, source)
+    units = {
+        "latitude": "degrees north (observation point)",
+        "longitude": "degrees east",
+        "distance_from_source_km": "km",
+        "water_height_m": "m (maximum water height observed at the point)",
+        "deaths": "people (at this location)",
+    }
+    cleaning = {
+        "rows_in_file": n_raw,
+        "dropped_missing_ids_or_year": int(no_id.sum()),
+        "dropped_missing_coordinates": int(missing.sum()),
+        "longitudes_wrapped": n_wrapped,
+    }
+    return _finish(df, "ncei_tsunami_runups_2016", units, cleaning)
+
+
+def tsunami_runups() -> pd.DataFrame:
+    """Return NCEI tsunami runup (observation) points, years -2000 to 2016.
+
+    Every place where a tsunami's effect was observed (eyewitness, tide gauge, deep-ocean
+    gauge, survey), with the maximum water height there and the deaths at that location;
+    ``event_id`` joins to :func:`tsunamis`. Rows without coordinates (610 in the file) are
+    dropped and counted in ``attrs["cleaning"]``; doubtful rows (``doubtful == "?"``) are
+    kept and flagged (filter them in the analysis).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``runup_id, event_id, year, doubtful, country, location_name, latitude, longitude,
+        distance_from_source_km, water_height_m, measurement_type, deaths``.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> ru = ra.catalogs.tsunami_runups()  # doctest: +SKIP
+    >>> sumatra_2004 = ru["event_id"] == 2439  # doctest: +SKIP
+    >>> int(ru.loc[sumatra_2004, "water_height_m"].max() * 10)  # doctest: +SKIP
+    509
+    """
+    name = "ncei_tsunami_runups_2016"
+    fname = "ncei_tsunami_runups_2016.csv"
+    return _cached(("tsunami_runups",), lambda: _clean_runups(*_read(name, fname)))

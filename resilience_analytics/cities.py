@@ -364,6 +364,13 @@ def _pick(cids: list[int]) -> int | None:
 def suggest(name: str, n: int = 5) -> list[str]:
     """Return the gazetteer names closest to ``name``, as "Name (Country)".
 
+    Method (stated): the Damerau–Levenshtein distance (edits, with a swap of two adjacent
+    letters counting as one edit; Damerau, 1964, *Commun. ACM* 7(3): 171-176) between the
+    normalised query and every primary and alternate name, kept up to ``max(2, len // 3)``
+    edits; each city is ranked by its closest name's distance minus a population bonus,
+    ``0.5 × log10(population / 15,000)`` (15,000 is the gazetteer's floor), so that among
+    equally close names the larger city comes first ("Kyvi" → Kyiv, one swap).
+
     Parameters
     ----------
     name : str
@@ -378,24 +385,49 @@ def suggest(name: str, n: int = 5) -> list[str]:
     >>> import resilience_analytics as ra
     >>> ra.cities.suggest("Rotterdm", n=1)
     ['Rotterdam (The Netherlands)']
+    >>> ra.cities.suggest("Kyvi", n=1)
+    ['Kyiv (Ukraine)']
     """
-    from rapidfuzz import fuzz, process
+    import math
+
+    from rapidfuzz import process
+    from rapidfuzz.distance import DamerauLevenshtein
 
     _check_text("name", name)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= 100:
         raise ParameterError(f"n must be an integer from 1 to 100, got {_short(n)}")
-    primary, _ = _name_index()
-    keys = list(primary)
-    found = process.extract(_key(name), keys, scorer=fuzz.WRatio, limit=n * 3)
+    primary, alternate = _name_index()
+    q = _key(name)
+    if not q:
+        return []
+    keys = _suggest_keys()
+    cutoff = max(2, len(q) // 3)
+    found = process.extract(q, keys, scorer=DamerauLevenshtein.distance, limit=None,
+                            score_cutoff=cutoff)
     g = _gazetteer()
+    pop = g["population"]
+    best: dict[int, float] = {}
+    for key, dist, _ in found:
+        for cid in (*primary.get(key, ()), *alternate.get(key, ())):
+            score = dist - 0.5 * math.log10(max(float(pop.loc[cid]), 15_000.0) / 15_000.0)
+            if score < best.get(cid, math.inf):
+                best[cid] = score
+    ranked = sorted(best, key=lambda c: (best[c], -int(pop.loc[c]), c))
     out: list[str] = []
-    for key, _score, _ in found:
-        cids = sorted(primary[key], key=lambda c: -int(g.loc[c, "population"]))
-        for cid in cids:
-            label = f"{g.loc[cid, 'name']} ({g.loc[cid, 'country_name']})"
-            if label not in out:
-                out.append(label)
-    return out[:n]
+    for cid in ranked:
+        label = f"{g.loc[cid, 'name']} ({g.loc[cid, 'country_name']})"
+        if label not in out:
+            out.append(label)
+        if len(out) == n:
+            break
+    return out
+
+
+@lru_cache(maxsize=1)
+def _suggest_keys() -> list[str]:
+    """Return every primary and alternate name key once (for :func:`suggest`)."""
+    primary, alternate = _name_index()
+    return list(dict.fromkeys([*primary, *alternate]))
 
 
 def resolve(name: str | int, country: str | None = None) -> City:

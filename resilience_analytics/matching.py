@@ -400,9 +400,9 @@ def rank_offers(
     if not (isinstance(min_fit, int | float) and 0 <= min_fit <= 1):
         raise ParameterError(f"min_fit must be a number in [0, 1], got {min_fit!r}")
     if k is not None:
-        k = peers._check_k(k)
+        k = peers.check_k(k)
     if hazard_weight > 0:
-        table = peers._table(table)
+        table = peers.feature_table(table)
         focal = peers.locate(city, table)
         focal_name = str(table["name"].loc[focal]) if "name" in table.columns else str(city)
     else:
@@ -435,9 +435,9 @@ def rank_offers(
 
     sim_of: dict[int, float] = {}
     if hazard_weight > 0:
-        prep = peers._prepare_for(table, features, None, metric)
+        space = peers.feature_space(table, features, None, metric)
         i = table.index.get_loc(focal)
-        d = peers._distances(prep, i)
+        d = space.distances(i)
         others = np.delete(d, i)
         others = others[~np.isnan(others)]
         for cid in {c for c in offers["offer_city_id"] if c is not None}:

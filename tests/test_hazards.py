@@ -90,8 +90,13 @@ def test_invariants(table):
     assert (table["fl_events_satellite"] <= table["fl_events"]).all()
     assert table["fl_level"].cat.ordered and table["tc_level"].cat.ordered
     assert (table["vo_count_100km"] > 0).eq(table["vo_nearest_km"] <= 100).all()
-    assert table["coastal"].eq(table["coast_distance_km"] <= 25).all()
-    assert (table.loc[~table["coastal"], "ts_count"] == 0).all()
+    basis = table["coast_urban_area_km"].fillna(table["coast_distance_km"])
+    assert table["coastal"].eq(basis <= 10).all()
+    assert (table["coast_urban_area_km"].dropna() <= table.loc[
+        table["coast_urban_area_km"].notna(), "coast_distance_km"]).all()
+    assert (table.loc[~table["coastal"], "ts_events_observed"] == 0).all()
+    assert table.loc[~table["coastal"], "slr_trend_mm_yr"].isna().all()
+    assert (table["slr_station_km"].dropna() <= 100).all()
     assert set(table["koppen_group"].dropna()) <= set("ABCDE")
     assert table["koppen_class"].notna().mean() > 0.99
 
@@ -130,7 +135,6 @@ def test_seismicity_high_and_near_zero(table):
 def test_historical_earthquake_deaths(table):
     assert row(table, "Lisbon")["eq_deaths_ncei_100km"] > 10000  # 1755
     assert row(table, "Istanbul")["eq_deaths_ncei_100km"] > 10000  # e.g. 1999 Izmit
-    assert row(table, "Lisbon")["ts_count"] >= 1  # the 1755 tsunami source is offshore
     assert row(table, "Tokyo")["eq_deaths_ncei_100km"] > 100000  # 1923 Kanto
     assert row(table, "Amsterdam")["eq_deaths_ncei_100km"] == 0
 
@@ -162,6 +166,8 @@ def test_coast_hague_rotterdam_coastal_without_cyclones(table):
         r = row(table, city)
         assert bool(r["coastal"]) and r["tc_storms_34kt"] == 0, city
     assert row(table, "The Hague")["coast_distance_km"] < 8
+    baku = row(table, "Baku")  # the Caspian is sea in Natural Earth (was 698 km in the land mask)
+    assert baku["coastal"] and baku["coast_distance_km"] < 5
     madrid = row(table, "Madrid")
     assert not madrid["coastal"] and madrid["coast_distance_km"] > 250
     assert row(table, "Kyiv")["coast_distance_km"] > 300
@@ -171,8 +177,23 @@ def test_coast_hague_rotterdam_coastal_without_cyclones(table):
 def test_tsunami_sendai_2011(table):
     r = table.loc[2111149]  # Sendai, Miyagi (GeoNames 2111149)
     assert r["name"] == "Sendai"
-    assert r["ts_count"] >= 1 and r["ts_max_water_height_m"] >= 39  # Tohoku 39.26 m
-    assert row(table, "Madrid")["ts_count"] == 0
+    assert r["ts_events_observed"] >= 1 and r["ts_max_height_m"] >= 10  # Tohoku 2011
+    assert r["ts_level"] == "high"
+    assert row(table, "Madrid")["ts_events_observed"] == 0
+    for city in ("Chennai", "Galle"):  # far field: 2004 Sumatra, source > 1,000 km away
+        assert row(table, city)["ts_events_observed"] >= 1, city
+    # Anchorage never gets Valdez's 1964 run-up (190 km away)
+    assert not row(table, "Anchorage")["ts_max_height_m"] >= 30
+
+
+@pytest.mark.data
+def test_heat_only_for_berkeley_cities(table):
+    # 100 Berkeley cities, of which Tangshan and Fortaleza have grid cells > 150 km away
+    assert table["heat_warming_c_per_decade"].notna().sum() == 98
+    assert row(table, "Moscow")["heat_warming_c_per_decade"] > 0
+    assert np.isnan(row(table, "The Hague")["heat_warming_c_per_decade"])
+    cols = hazards.exposure_columns().set_index("column")
+    assert "non-commercial" in cols.loc["heat_summer_anomaly_c", "licence"].lower()
 
 
 @pytest.mark.data

@@ -125,6 +125,7 @@ def test_own_offers_are_left_out():
 
 def test_hazard_similarity_breaks_ties():
     t = example_table()
+    t.loc[2, "tc_max_wind_kt"] = t.loc[1, "tc_max_wind_kt"]  # city 2: a hazard twin of city 1
     needs = pd.DataFrame([_row(entry_id="n1", city="Example City 1")])
     offers = pd.DataFrame([
         _row(entry_id="far", role="offer", city="Example City 3"),

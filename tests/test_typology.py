@@ -36,9 +36,11 @@ def test_silhouette_finds_the_planted_groups(three_groups, method):
     # the clustering recovers the planted groups exactly (up to label names)
     assert pd.crosstab(out["type"], g).gt(0).sum(axis=1).eq(1).all()
     names = out.groupby(g)["type_name"].first()
-    assert names[0].startswith("high strongest cyclone wind")
-    assert names[1].startswith("high strongest nearby earthquake")
+    assert "cyclone" in names[0] and "earthquake" not in names[0]
+    assert "earthquake" in names[1] and "cyclone" not in names[1]
+    assert names[2].startswith("no dominant hazard")
     assert out["name"].iloc[0] == "Example City 1"
+    assert out.attrs["by"] == "hazard"
 
 
 def test_types_are_numbered_by_size_and_named_uniquely(three_groups):
@@ -67,10 +69,26 @@ def test_hierarchical_on_a_sample_assigns_everyone(three_groups):
 
 
 def test_name_type():
-    prof = pd.Series({"fl_count": 0.1, "eq_count_m6": -0.3})
-    assert ra.typology.name_type(prof) == "average on all features"
-    prof = pd.Series({"coast_distance_km": -1.2, "fl_count": 0.8, "ts_count": 0.6})
-    assert ra.typology.name_type(prof) == "low distance to the coast, high large floods"
+    prof = pd.Series({"flood": 0.1, "earthquake": -0.3})
+    assert ra.typology.name_type(prof) == "no dominant hazard"
+    prof = pd.Series({"coast": 1.2, "flood": 1.8, "tsunami": 0.6, "volcano": 0.55, "cyclone": 1.1})
+    assert ra.typology.name_type(prof) == "high flood + coastal + cyclone"
+    assert ra.typology.name_type(prof, threshold=1.15) == "high flood + coastal"
+    assert ra.typology.name_type(prof, n=5) == ("high flood + coastal + cyclone + moderate tsunami"
+                                                " + moderate volcano")
+
+
+def test_hazard_scores_group_features():
+    t = pd.DataFrame({"fl_rate": [0.0, 0.1, 0.3, 2.0], "fl_severity_rate": [0, 0.2, 0.1, 5.0],
+                      "vo_nearest_km": [500.0, 50.0, 10.0, 300.0]},
+                     index=pd.Index([1, 2, 3, 4], name="city_id"))
+    s = ra.typology.hazard_scores(t)
+    assert s.columns.tolist() == ["flood", "volcano"]
+    z = ra.peers.feature_matrix(t)
+    np.testing.assert_allclose(s["flood"], z[["fl_rate", "fl_severity_rate"]].mean(axis=1)
+                               .clip(-2, 2))
+    with pytest.raises(ParameterError, match="clip must be a number > 0"):
+        ra.typology.hazard_scores(t, clip=0)
 
 
 def test_bad_input(three_groups):
@@ -81,14 +99,24 @@ def test_bad_input(three_groups):
         ra.typology.city_types(table=t, n_types=1)
     with pytest.raises(ParameterError, match="must be below the number of cities"):
         ra.typology.city_types(table=t.iloc[::18], n_types=5)
+    with pytest.raises(ParameterError, match="by='country' is not accepted"):
+        ra.typology.city_types(table=t, by="country")
     with pytest.raises(ParameterError, match=r"\['flat'\] have no variance"):
         ra.typology.city_types(["tc_max_wind_kt", "flat"], table=t.assign(flat=1.0))
 
 
 @pytest.mark.data
-def test_real_types():
-    pytest.importorskip("resilience_analytics.hazards")
-    out = ra.typology.city_types(n_range=range(3, 5))
+def test_real_types_default_search():
+    import time
+
+    ra.peers.feature_table()  # the hazard table is loaded once per session, not timed here
+    t0 = time.perf_counter()
+    out = ra.typology.city_types()
+    elapsed = time.perf_counter() - t0
     assert len(out) == 34006
-    assert out.attrs["n_types"] in (3, 4)
+    assert out.attrs["n_types"] > 2
     assert out["type_name"].nunique() == out.attrs["n_types"]
+    assert "silhouette" in out.attrs["criterion"]
+    # no catch-all type: the largest type holds well under the 30,012 of the old typology
+    assert out["type"].value_counts().max() < 0.6 * len(out)
+    assert elapsed <= 10, f"default typology search took {elapsed:.1f} s"
