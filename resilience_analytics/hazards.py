@@ -511,8 +511,12 @@ def _city_frame(cities: Any) -> pd.DataFrame:
         if df.index.name is None:
             df.index.name = "city_id"
     else:
-        if isinstance(cities, (str, int, np.integer)):
+        if isinstance(cities, (str, int, np.integer, ra_cities.City)):
             cities = [cities]
+        if not isinstance(cities, list | tuple | set | pd.Index | pd.Series | np.ndarray):
+            raise ParameterError(
+                "cities must be None, a name, a GeoNames id, a City, a list of these or a "
+                f"DataFrame with latitude/longitude; got {type(cities).__name__} {cities!r:.60}")
         items = list(cities)
         if not items:
             raise ParameterError("cities is an empty list; give names or GeoNames ids, or None "
