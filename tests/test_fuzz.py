@@ -170,7 +170,8 @@ def test_resolve_many(names):
 def test_hazards_exposure_arguments(cities, radius_km, hazards, monkeypatch):
     # only argument checking is under test: the computation itself is replaced
     monkeypatch.setattr(ra.hazards, "_compute", lambda df, params, chosen: (df.copy(), {}))
-    typed_only(ra.hazards.exposure, cities, radius_km=radius_km, hazards=hazards, cache=False)
+    typed_only(ra.hazards.exposure, cities, tsunami_radius_km=radius_km, hazards=hazards,
+               cache=False)
 
 
 # ------------------------------------------------------------------------------ peers
