@@ -40,8 +40,6 @@ def test_batch_through_a_real_scheduler_and_two_workers(tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="an unreachable scheduler surfaces as dask's OSError, "
-                   "not a typed error naming the address (report/batch.py, reported to the lead)")
 def test_unreachable_scheduler_is_a_typed_error(tmp_path):
     pytest.importorskip("dask.distributed")
     import dask
