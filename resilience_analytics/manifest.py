@@ -632,19 +632,32 @@ class NotebookRun:
         }
         return df
 
-    def figure(self, fig: Any, name: str, *, dpi: int = 100) -> None:
-        """Save a matplotlib figure as ``figures/<name>.png`` (folium maps as ``.html``).
+    def figure(self, fig: Any, name: str, *, dpi: int = 200) -> None:
+        """Save a matplotlib figure as ``figures/<name>.png`` and ``.svg`` (maps as ``.html``).
+
+        The PNG is written at ``dpi`` (200: print quality), the SVG for scaling; neither
+        carries a date or software version, so a re-run gives the same bytes.
 
         Parameters
         ----------
         fig : matplotlib.figure.Figure or folium.Map
         name : str
-        dpi : int, default 100
+        dpi : int, default 200
         """
         if hasattr(fig, "savefig"):
+            import matplotlib as mpl
+
             rel = f"figures/{_stem(name)}.png"
-            self._atomic(rel, lambda t: fig.savefig(t, format="png", dpi=dpi,
-                                                    bbox_inches="tight"))
+            with mpl.rc_context({"svg.hashsalt": "resilience_analytics"}):
+                self._atomic(rel, lambda t: fig.savefig(t, format="png", dpi=dpi,
+                                                        bbox_inches="tight",
+                                                        metadata={"Software": None}))
+                svg = f"figures/{_stem(name)}.svg"
+                self._atomic(svg, lambda t: fig.savefig(t, format="svg", bbox_inches="tight",
+                                                        metadata={"Date": None,
+                                                                  "Creator": None}))
+            if svg not in self.figures:
+                self.figures.append(svg)
         elif hasattr(fig, "get_root"):
             rel = f"figures/{_stem(name)}.html"
             html = fig.get_root().render()

@@ -15,9 +15,12 @@ inside the functions). Maps are built so that they
   before returning, and :func:`save_map` / :func:`map_html` call it before rendering; no
   global state of branca or folium is patched.
 
-Country boundaries are Natural Earth 1:110m Admin 0 countries (public domain,
-https://www.naturalearthdata.com), read from the copy that the ``pyogrio`` wheel ships
-(``pyogrio/tests/fixtures/naturalearth_lowres``), so no download is needed.
+The basemap is Natural Earth (public domain, https://www.naturalearthdata.com), read from
+the registered ``natural_earth_vectors`` data set: 1:50m countries and the 1:10m coastline,
+simplified (Douglas–Peucker, :data:`BASEMAP_TOLERANCE_DEG`) so that a map stays small, and
+1:10m admin-1 boundaries of the countries on the map, drawn from zoom level
+:data:`ADMIN1_MIN_ZOOM` on. Without that data set, maps are drawn without a basemap (a
+warning says so).
 
 Examples
 --------
@@ -50,6 +53,8 @@ if TYPE_CHECKING:  # pragma: no cover
     import pandas as pd
 
 __all__ = [
+    "ADMIN1_MIN_ZOOM",
+    "BASEMAP_TOLERANCE_DEG",
     "SCHEMES",
     "base_map",
     "city_map",
@@ -71,17 +76,31 @@ SCHEMES: dict[str, str] = {
     "std_mean": "StdMean",
 }
 
+#: Colour of the focal city's marker on peer maps.
+FOCAL_COLOR = "#1b9e77"
+
 #: Colour of cities / countries without a value.
 NO_DATA_COLOR = "#bdbdbd"
 
 NATURAL_EARTH_CITATION = (
-    "Natural Earth, 1:110m Cultural Vectors, Admin 0 - Countries (public domain), "
-    "https://www.naturalearthdata.com; copy shipped in the pyogrio wheel "
-    "(pyogrio/tests/fixtures/naturalearth_lowres, originally geopandas' naturalearth_lowres)."
+    "Natural Earth (public domain), https://www.naturalearthdata.com: 1:50m Admin 0 - "
+    "Countries, 1:10m Coastline and 1:10m Admin 1 - States, Provinces (registered data set "
+    "natural_earth_vectors)."
 )
 
-# Natural Earth's lowres file codes a few countries as "-99"; give them their ISO3 code.
+#: Douglas–Peucker tolerance (degrees) of the basemap layers: countries and coastline
+#: 0.1° (about 11 km, below a pixel up to zoom 4), admin-1 boundaries 0.02° (about 2 km).
+BASEMAP_TOLERANCE_DEG: dict[str, float] = {"countries": 0.1, "coastline": 0.1, "admin1": 0.02}
+
+#: Zoom level from which admin-1 boundaries (states, provinces) are drawn.
+ADMIN1_MIN_ZOOM = 5
+
+# Coastline pieces drawn: Natural Earth's min_zoom <= 1.5 (continents and large islands).
+_COAST_MAX_MIN_ZOOM = 1.5
+
+# Natural Earth codes a few countries' ISO_A3 as "-99"; give them their ISO3 code.
 _NE_ISO3_FIXES = {"France": "FRA", "Norway": "NOR", "Kosovo": "XKX"}
+_NE = "natural_earth_vectors"
 
 
 def _esc(value: Any) -> str:
@@ -296,6 +315,7 @@ def base_map(
     assets: str = "inline",
     height: str = "100%",
     countries: bool = True,
+    admin1: list[str] | tuple[str, ...] = (),
 ) -> folium.Map:
     """Create an empty map ready for the layers of this module.
 
@@ -313,8 +333,11 @@ def base_map(
     height : str
         CSS height of the map.
     countries : bool
-        Draw light grey Natural Earth country outlines underneath (geographic context
-        without tiles; not interactive, not in the layer control).
+        Draw the Natural Earth basemap underneath: countries (light grey) and the coastline
+        (geographic context without tiles; not interactive, not in the layer control).
+    admin1 : list of str
+        ISO3 codes of countries whose admin-1 boundaries (states, provinces) appear from
+        zoom :data:`ADMIN1_MIN_ZOOM` on.
 
     Returns
     -------
@@ -349,18 +372,118 @@ def base_map(
         header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css")
         header.add_child(Element(f"<script>{js}</script>"), name="leaflet")
     if countries:
-        _data_layer_class()(_outline_items(), name="Countries", control=False).add_to(m)
+        # sea colour behind the land polygons; labels readable over lines
+        m.get_root().header.add_child(Element(
+            "<style>.leaflet-container{background:#dde9f2}"
+            ".ra-label{font:12px/1.2 sans-serif;padding:1px 4px;opacity:0.9}</style>"),
+            name="ra_basemap_css")
+        _add_basemap(m, admin1)
     return stabilize_ids(m)
+
+
+def _basemap_available() -> bool:
+    from . import datasets
+
+    return datasets.available(_NE)
+
+
+def _add_basemap(m: Any, admin1: list[str] | tuple[str, ...] = ()) -> None:
+    """Add countries, coastline and (on zoom) admin-1 layers, if the data set is there."""
+    import warnings
+
+    if not _basemap_available():
+        warnings.warn(f"data set {_NE!r} is not available: the map has no basemap "
+                      "(see ra.datasets.catalog())", stacklevel=3)
+        return
+    DataLayer = _data_layer_class()
+    DataLayer(_outline_items(), name="Countries", control=False).add_to(m)
+    codes = tuple(sorted({str(c).upper() for c in admin1 if not _is_missing(c)}))
+    items = _admin1_items(codes) if codes else []
+    # Zoomed in, the mapped countries are drawn from their finer admin-1 polygons (land
+    # fill, 0.02°), and the coarse 0.1° coastline steps aside.
+    DataLayer(_coast_items(), name="Coastline", control=False,
+              max_zoom=ADMIN1_MIN_ZOOM if items else None).add_to(m)
+    if items:
+        DataLayer(items, name="States and provinces", control=False,
+                  min_zoom=ADMIN1_MIN_ZOOM).add_to(m)
+
+
+def _geo_items(geoms: Any, ndigits: int, **style: Any) -> list[dict]:
+    return [{"t": "q", **_quantize(g, ndigits), **style} for g in geoms
+            if g is not None and not g.is_empty]
+
+
+def _quantize(geom: Any, ndigits: int) -> dict:
+    """Encode a shapely geometry compactly as quantized, delta-encoded integers.
+
+    Coordinates become integers of 10**-ndigits degrees, each ring/line
+    ``[x0, y0, dx1, dy1, ...]`` (the idea of TopoJSON's quantized delta encoding, Bostock
+    2013); about 40 % of the size of rounded GeoJSON. Repeated points (after quantization)
+    are dropped.
+
+    Returns ``{"k": kind, "m": 10**ndigits, "q": nested lists}``, kind ``"P"`` polygon
+    (rings), ``"M"`` multipolygon, ``"L"`` line, ``"N"`` multiline.
+    """
+    m = 10 ** ndigits
+
+    def line(coords) -> list[int]:
+        out: list[int] = []
+        px = py = 0
+        for x, y in coords:
+            qx, qy = round(x * m), round(y * m)
+            if out and qx == px and qy == py:
+                continue
+            out += [qx - px, qy - py]
+            px, py = qx, qy
+        return out
+
+    def polygon(p) -> list[list[int]]:
+        return [line(p.exterior.coords)] + [line(r.coords) for r in p.interiors]
+
+    kind = geom.geom_type
+    if kind == "Polygon":
+        return {"k": "P", "m": m, "q": polygon(geom)}
+    if kind == "MultiPolygon":
+        return {"k": "M", "m": m, "q": [polygon(p) for p in geom.geoms]}
+    if kind == "LineString":
+        return {"k": "L", "m": m, "q": line(geom.coords)}
+    if kind == "MultiLineString":
+        return {"k": "N", "m": m, "q": [line(g.coords) for g in geom.geoms]}
+    if kind == "GeometryCollection":  # e.g. from make_valid: keep its polygons
+        polys = [p for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")
+                 for p in getattr(g, "geoms", [g])]
+        return {"k": "M", "m": m, "q": [polygon(p) for p in polys]}
+    raise ParameterError(f"cannot draw a {kind} geometry")
 
 
 @functools.cache
 def _outline_items() -> list[dict]:
-    import json
+    world = natural_earth_countries(simplify=BASEMAP_TOLERANCE_DEG["countries"])
+    return _geo_items(world.geometry, 2, c="#f4f4f2", s="#c8c8c8", o=1.0)
 
-    world = natural_earth_countries()
-    geo = json.loads(world.geometry.to_json(to_wgs84=False, drop_id=True))
-    return [{"t": "g", "g": _round_geometry(f["geometry"], 2), "c": "#f4f4f2",
-             "s": "#b0b0b0", "o": 1.0} for f in geo["features"]]
+
+@functools.cache
+def _coast_items() -> list[dict]:
+    from . import datasets
+
+    coast = datasets.read(_NE, "ne_10m_coastline.geojson")
+    coast = coast[coast["min_zoom"] <= _COAST_MAX_MIN_ZOOM]
+    geoms = coast.geometry.simplify(BASEMAP_TOLERANCE_DEG["coastline"])
+    geoms = geoms[~geoms.is_empty]
+    return _geo_items(geoms, 2, s="#6a8caf", w=0.8)
+
+
+@functools.cache
+def _admin1_items(codes: tuple[str, ...]) -> list[dict]:
+    from . import datasets
+
+    if not all(len(c) == 3 and c.isalpha() for c in codes):
+        raise ParameterError(f"admin1: expected ISO3 codes such as 'NLD', got {list(codes)}")
+    listed = ", ".join(f"'{c}'" for c in codes)
+    a1 = datasets.read(_NE, "ne_10m_admin_1_states_provinces.gpkg", layer="a1full",
+                       columns=["name", "adm0_a3"], where=f"adm0_a3 IN ({listed})")
+    geoms = a1.geometry.make_valid().simplify(BASEMAP_TOLERANCE_DEG["admin1"])
+    return _geo_items(geoms[~geoms.is_empty], 3, c="#f4f4f2", s="#a0a0a0", w=0.6, o=1.0)
 
 
 def _fit(m: Any, points: list[tuple[float, float]]) -> None:
@@ -432,6 +555,17 @@ def _data_layer_class():
             {% macro script(this, kwargs) %}
             var {{ this.get_name() }} = (function () {
                 var group = L.featureGroup();
+                var decode = function (a, m) {  // [x0, y0, dx, dy, ...] -> [[lat, lon], ...]
+                    var out = [], x = 0, y = 0;
+                    for (var j = 0; j < a.length; j += 2) {
+                        x += a[j]; y += a[j + 1]; out.push([y / m, x / m]);
+                    }
+                    return out;
+                };
+                var nest = function (a, depth, m) {
+                    return depth === 1 ? decode(a, m)
+                        : a.map(function (b) { return nest(b, depth - 1, m); });
+                };
                 var items = {{ this.items|tojson }};
                 for (var i = 0; i < items.length; i++) {
                     var it = items[i], layer;
@@ -444,11 +578,25 @@ def _data_layer_class():
                         layer = L.polyline(it.p, {color: it.c,
                             weight: it.w || 2, opacity: 0.85, dashArray: it.d || null,
                             h: it.h, tt: it.tt});
+                    } else if (it.t === "q") {
+                        // quantized, delta-encoded shapes (see _quantize in Python)
+                        var ll = nest(it.q, it.k === "M" ? 3 : it.k === "L" ? 1 : 2, it.m);
+                        var opts = {color: it.s || "#555555", weight: it.w || 0.5,
+                            fill: !!it.c && it.k !== "L" && it.k !== "N", fillColor: it.c,
+                            fillOpacity: it.o === undefined ? 0.75 : it.o,
+                            interactive: !!(it.h || it.tt), h: it.h, tt: it.tt};
+                        layer = (it.k === "L" || it.k === "N") ? L.polyline(ll, opts)
+                            : L.polygon(ll, opts);
                     } else {
                         layer = L.geoJSON({type: "Feature", geometry: it.g,
                             properties: {h: it.h, tt: it.tt}}, {interactive: !!(it.h || it.tt),
-                            style: {color: it.s || "#555555", weight: 0.5,
-                            fillColor: it.c, fillOpacity: it.o || 0.75}});
+                            style: {color: it.s || "#555555", weight: it.w || 0.5,
+                            fill: !!it.c, fillColor: it.c,
+                            fillOpacity: it.o === undefined ? 0.75 : it.o}});
+                    }
+                    if (it.lb) {  // a permanent label (escaped in Python)
+                        layer.bindTooltip(it.lb, {permanent: true, direction: "right",
+                            offset: [6, 0], className: "ra-label", interactive: false});
                     }
                     group.addLayer(layer);
                 }
@@ -467,15 +615,32 @@ def _data_layer_class():
                 }
                 return group;
             })();
+            {% if this.min_zoom is not none or this.max_zoom is not none %}
+            (function (map, group, lo, hi) {  // drawn only for zoom levels lo <= z < hi
+                var sync = function () {
+                    var z = map.getZoom();
+                    if ((lo === null || z >= lo) && (hi === null || z < hi)) {
+                        map.addLayer(group);
+                    } else { map.removeLayer(group); }
+                };
+                map.on("zoomend", sync);
+                sync();
+            })({{ this._parent.get_name() }}, {{ this.get_name() }},
+               {{ this.min_zoom|tojson }}, {{ this.max_zoom|tojson }});
+            {% endif %}
             {% endmacro %}
             """
         )
 
         def __init__(self, items: list[dict], name: str, show: bool = True,
-                     control: bool = True):
-            super().__init__(name=name, overlay=True, control=control, show=show)
+                     control: bool = True, min_zoom: int | None = None,
+                     max_zoom: int | None = None):
+            super().__init__(name=name, overlay=True, control=control,
+                             show=show and min_zoom is None and max_zoom is None)
             self._name = "DataLayer"
             self.items = items
+            self.min_zoom = min_zoom
+            self.max_zoom = max_zoom
 
         def render(self, **kwargs):
             from folium.elements import ElementAddToElement
@@ -865,7 +1030,9 @@ def city_map(
         raise ParameterError("city_map: no row has a finite latitude and longitude")
 
     if m is None:
-        m = base_map(tiles=tiles)
+        isos = (table["country_iso3"].dropna().astype(str).unique().tolist()
+                if "country_iso3" in table.columns else [])
+        m = base_map(tiles=tiles, admin1=isos if len(isos) <= 5 else ())
         _fit(m, [(it["y"], it["x"]) for its in items_by_layer.values() for it in its])
     DataLayer = _data_layer_class()
     for key, items in items_by_layer.items():
@@ -954,8 +1121,13 @@ def peer_map(
     tiles: str | None = None,
     layer_name: str | None = None,
     color: str = "#d95f02",
+    labels: bool = True,
+    legend: bool = True,
 ) -> folium.Map:
     """Map a focal city with a line to each peer and popups explaining each match.
+
+    Each city carries a permanent label (peers: "rank. name"), a legend explains the
+    marks, and admin-1 boundaries of the cities' countries appear on zoom.
 
     Parameters
     ----------
@@ -982,6 +1154,10 @@ def peer_map(
         Name of the layer (default "Peers of <focal>").
     color : str
         Colour of lines and peer markers.
+    labels : bool
+        Label every city on the map (escaped text, permanent tooltips).
+    legend : bool
+        Add a legend of the marks.
 
     Returns
     -------
@@ -1039,65 +1215,133 @@ def peer_map(
         items.append({"t": "l", "p": [[round(fy, 5), round(fx, 5)], [round(py, 5), round(px, 5)]],
                       "c": color, "w": 2, "d": "6 4", "h": popup,
                       "tt": _esc(f"{f['name']} → {row[name]}")})
-        items.append({"t": "c", "y": round(py, 5), "x": round(px, 5), "r": 6, "c": color,
-                      "h": popup, "tt": _esc(row[name])})
+        rank = row.get("rank")
+        tag = f"{int(rank)}. {row[name]}" if isinstance(rank, int | float) and not _is_missing(
+            rank) and float(rank).is_integer() else str(row[name])
+        item = {"t": "c", "y": round(py, 5), "x": round(px, 5), "r": 6, "c": color,
+                "h": popup, "tt": _esc(row[name])}
+        if labels:
+            item["lb"] = _esc(tag)
+        items.append(item)
     focal_rows = [(c, f[c]) for c in ("country_iso3", "population") if c in f]
-    items.append({"t": "c", "y": round(fy, 5), "x": round(fx, 5), "r": 9, "c": "#1b9e77",
+    focal_item = {"t": "c", "y": round(fy, 5), "x": round(fx, 5), "r": 9, "c": FOCAL_COLOR,
                   "s": "#000000", "w": 2,
                   "h": _popup(str(f["name"]), focal_rows, f"focal city, {len(peers_table)} peers"),
-                  "tt": _esc(f["name"])})
+                  "tt": _esc(f["name"])}
+    if labels:
+        focal_item["lb"] = f"<b>{_esc(f['name'])}</b>"
+    items.append(focal_item)
     if m is None:
-        m = base_map(tiles=tiles, location=(fy, fx), zoom_start=3)
+        isos = [f.get("country_iso3")] + (peers_table["country_iso3"].tolist()
+                                          if "country_iso3" in peers_table.columns else [])
+        isos = [i for i in isos if not _is_missing(i)]
+        m = base_map(tiles=tiles, location=(fy, fx), zoom_start=3, admin1=isos)
         _fit(m, [(it["y"], it["x"]) for it in items if it["t"] == "c"])
     DataLayer = _data_layer_class()
     DataLayer(items, name=_esc(layer_name or f"Peers of {f['name']}")).add_to(m)
+    if legend:
+        _legend_class()(_peer_legend_html(str(f["name"]), color, explanation is not None),
+                        position="topright" if _has_legend(m) else "bottomright").add_to(m)
     _ensure_layer_control(m)
     return stabilize_ids(m)
+
+
+def _has_legend(m: Any) -> bool:
+    return any(type(c).__name__ == "Legend" for c in m._children.values())
+
+
+def _peer_legend_html(focal: str, color: str, explained: bool) -> str:
+    def swatch(fill: str, border: str, size: int) -> str:
+        return (f'<span style="display:inline-block;width:{size}px;height:{size}px;'
+                f"border-radius:50%;background:{fill};border:2px solid {border};"
+                'margin-right:6px;vertical-align:middle"></span>')
+
+    line = (f'<span style="display:inline-block;width:22px;border-top:2px dashed {color};'
+            'margin-right:6px;vertical-align:middle"></span>')
+    rows = [
+        f"<b>Peers of {_esc(focal)}</b>",
+        f"<div>{swatch(FOCAL_COLOR, '#000000', 12)}{_esc(focal)} (focal city)</div>",
+        f"<div>{swatch(color, '#333333', 9)}peer city (label: rank and name)</div>",
+        f"<div>{line}match{' (click for why)' if explained else ''}</div>",
+        '<div style="color:#666;font-size:11px;margin-top:3px">Basemap: Natural Earth '
+        "(public domain)</div>",
+    ]
+    return "".join(rows)
 
 
 # --------------------------------------------------------------------------- countries
 
 
-def natural_earth_countries() -> gpd.GeoDataFrame:
-    """Return Natural Earth 1:110m country boundaries (offline, public domain).
+def natural_earth_countries(*, simplify: float | None = None) -> gpd.GeoDataFrame:
+    """Return Natural Earth 1:50m country boundaries (public domain).
+
+    Read from the registered ``natural_earth_vectors`` data set
+    (``ne_50m_admin_0_countries.geojson``, Natural Earth 4.0.0).
+
+    Parameters
+    ----------
+    simplify : float, optional
+        Douglas–Peucker tolerance in degrees (topology preserved), e.g. 0.1 for web maps;
+        default: the full 1:50m geometry.
 
     Returns
     -------
     geopandas.GeoDataFrame
-        177 countries in EPSG:4326 with ``iso3`` (ISO 3166-1 alpha-3; France, Norway and
-        Kosovo fixed from Natural Earth's "-99"; Northern Cyprus and Somaliland stay NA),
-        ``name``, ``continent``, ``geometry``. ``attrs["source"]`` holds the citation.
+        241 countries and territories in EPSG:4326 with ``iso3`` (ISO 3166-1 alpha-3;
+        France, Norway and Kosovo fixed from Natural Earth's "-99"; e.g. Northern Cyprus and
+        Somaliland stay NA), ``name``, ``continent``, ``geometry``. ``attrs["source"]``
+        holds the citation.
 
     Raises
     ------
     DataNotFoundError
-        If the installed pyogrio wheel does not ship the file.
+        If the data set is not available.
+    ParameterError
+        If ``simplify`` is not a number >= 0.
 
     Examples
     --------
     >>> import resilience_analytics as ra
-    >>> world = ra.maps.natural_earth_countries()
-    >>> "NLD" in set(world["iso3"])
+    >>> world = ra.maps.natural_earth_countries(simplify=0.1)  # doctest: +SKIP
+    >>> "NLD" in set(world["iso3"])  # doctest: +SKIP
     True
+    >>> ra.maps.natural_earth_countries(simplify=-1)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: simplify=-1 is not accepted: ...
     """
-    import geopandas as gpd
-    import pyogrio
+    return _natural_earth_countries(_check_tolerance(simplify)).copy()
 
-    path = Path(pyogrio.__file__).parent / "tests" / "fixtures" / "naturalearth_lowres" / (
-        "naturalearth_lowres.shp")
-    if not path.exists():
-        raise DataNotFoundError(
-            f"Natural Earth boundaries not found at {path}: install a pyogrio wheel that ships "
-            "tests/fixtures/naturalearth_lowres (pyogrio>=0.7)"
+
+def _check_tolerance(simplify: Any) -> float | None:
+    if simplify is None:
+        return None
+    ok = isinstance(simplify, int | float) and not isinstance(simplify, bool)
+    if not ok or not math.isfinite(simplify) or simplify < 0:
+        raise ParameterError(
+            f"simplify={simplify!r} is not accepted: give a tolerance in degrees >= 0 "
+            "(e.g. 0.1) or None"
         )
-    world = gpd.read_file(path)
-    iso = world["iso_a3"].astype("string")
-    fixed = world["name"].map(_NE_ISO3_FIXES).astype("string")
+    return float(simplify)
+
+
+@functools.cache
+def _natural_earth_countries(simplify: float | None) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
+    from . import datasets
+
+    world = datasets.read(_NE, "ne_50m_admin_0_countries.geojson")
+    iso = world["ISO_A3"].astype("string")
+    fixed = world["NAME"].map(_NE_ISO3_FIXES).astype("string")
     iso = iso.where(iso != "-99", fixed)
+    geometry = world.geometry
+    if simplify:
+        geometry = geometry.simplify(simplify, preserve_topology=True)
     out = gpd.GeoDataFrame(
-        {"iso3": iso, "name": world["name"].astype("string"),
-         "continent": world["continent"].astype("string")},
-        geometry=world.geometry, crs=world.crs,
+        {"iso3": iso, "name": world["NAME"].astype("string"),
+         "continent": world["CONTINENT"].astype("string")},
+        geometry=geometry.to_numpy(), crs=world.crs,
     )
     out.attrs["source"] = NATURAL_EARTH_CITATION
     return out
@@ -1155,8 +1399,6 @@ def country_choropleth(
     >>> "example index" in html
     True
     """
-    import json
-
     import pandas as pd
 
     from ._validate import check_choice
@@ -1184,7 +1426,7 @@ def country_choropleth(
     if series.notna().sum() == 0:
         raise ParameterError("country_choropleth: no country has a value; the selection is empty")
     label = title or str(column or series.name or "value")
-    world = natural_earth_countries()
+    world = natural_earth_countries(simplify=BASEMAP_TOLERANCE_DEG["countries"])
     world = world[world["iso3"].notna()].reset_index(drop=True)
     known = set(world["iso3"])
     if not (set(series.dropna().index) & known):
@@ -1198,17 +1440,17 @@ def country_choropleth(
     if names is not None:
         name_map = {str(i).upper(): v for i, v in names.items()}
     items = []
-    geo = json.loads(world.geometry.to_json(to_wgs84=False, drop_id=True))
-    for i, feat in enumerate(geo["features"]):
+    for i, geom in enumerate(world.geometry):
         iso3 = world["iso3"].iat[i]
         cname = name_map.get(iso3, world["name"].iat[i])
-        geom = _round_geometry(feat["geometry"])
-        items.append({"t": "g", "g": geom, "c": colors[i],
+        items.append({"t": "q", **_quantize(geom, 2), "c": colors[i],
                       "h": _popup(f"{cname} ({iso3})", [(label, vals[i])]),
                       "tt": _esc(f"{cname}: {_fmt(vals[i])}")})
-    if m is None:
-        m = base_map(tiles=tiles)
     DataLayer = _data_layer_class()
+    if m is None:
+        m = base_map(tiles=tiles, countries=False)  # the choropleth is the country layer
+        if _basemap_available():
+            DataLayer(_coast_items(), name="Coastline", control=False).add_to(m)
     DataLayer(items, name=_esc(layer_name or label)).add_to(m)
     if legend and legend_html:
         _legend_class()(legend_html, position="bottomleft").add_to(m)

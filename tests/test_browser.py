@@ -1,15 +1,20 @@
-"""Open generated maps in headless Chromium (Debian's ``chromium``, driven by Playwright).
+"""Open generated maps and report pages in headless Chromium (Debian's ``chromium``, Playwright).
 
 Checks that Leaflet loaded, the expected markers and peer lines are on the map, a popup
 opens on a real mouse click, data strings with markup stay text, and the console shows no
 error. Maps are offline (inlined Leaflet, no tiles), so no request leaves the machine.
-Outside CI the test is skipped when chromium or Playwright is missing; in CI it fails.
+A report's index and notebook page are opened too: no console error, no request outside
+``file://`` / ``data:``; their screenshots are saved under ``build/screenshots/`` (CI
+artefacts). Outside CI the test is skipped when chromium or Playwright is missing; in CI
+it fails.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,6 +28,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 CITIES = ["The Hague", "Kyiv", "Rotterdam", "Jakarta", "Los Angeles"]
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
 
 
 def _unavailable(reason: str):
@@ -52,6 +58,7 @@ COUNT_JS = """() => {
   const map = maps[0];
   let circles = 0, lines = 0, shapes = 0, projected = 0;
   map.eachLayer(l => {
+    if (l.options && l.options.interactive === false) return;  // the basemap
     if (l instanceof L.CircleMarker) { circles++; if (l._point) projected++; }
     else if (l instanceof L.Polygon) shapes++;
     else if (l instanceof L.Polyline) lines++;
@@ -121,8 +128,8 @@ def test_markup_in_names_renders_as_text(browser, tmp_path):
     layer_text = page.inner_text(".leaflet-control-layers-overlays")
     assert '<b onmouseover="window.__xss=3">net</b>' in layer_text
     assert page.evaluate("window.__xss") is None
-    legend = page.inner_text(".ra-legend")
-    assert "risk" in legend
+    legend = " ".join(page.eval_on_selector_all(".ra-legend", "els => els.map(e => e.innerText)"))
+    assert "risk" in legend and "focal city" in legend
     assert errors == []
     page.close()
 
@@ -153,7 +160,7 @@ def test_city_peer_map_in_browser(browser, peer_tables, city, tmp_path):
     peers = peer_tables[city]
     exposure = ra.hazards.exposure()
     table = exposure.loc[[focal.city_id, *peers.index]]
-    m = ra.maps.city_map(table, color="fl_count", k=3, layer_name=f"{city} and peers")
+    m = ra.maps.city_map(table, color="fl_rate", k=3, layer_name=f"{city} and peers")
     ra.maps.peer_map(focal, peers, m=m)
     path = ra.maps.save_map(m, tmp_path / f"{city}.html")
     page, errors = open_map(browser, path)
@@ -175,4 +182,73 @@ def test_city_peer_map_in_browser(browser, peer_tables, city, tmp_path):
     text = click_popup(page, target["latitude"], target["longitude"])
     assert str(target["name"]) in text
     assert errors == []
+    page.close()
+
+
+def open_page(browser, path, *, width=1200, height=900):
+    """Load a local page; return (page, console errors, URLs requested outside file/data)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
+    errors: list[str] = []
+    outside: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url}"))
+    page.on("request", lambda r: outside.append(r.url)
+            if not r.url.startswith(("file://", "data:", "about:", "blob:")) else None)
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    page.wait_for_timeout(300)
+    return page, errors, outside
+
+
+@pytest.fixture(scope="module")
+def report_pages(tmp_path_factory):
+    """A report folder built by ra.report.html from a fictional executed notebook."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import test_report_html
+
+    folder = tmp_path_factory.mktemp("report")
+    test_report_html.build(folder)
+    return folder
+
+
+@pytest.mark.parametrize("page_name", ["index.html", "99-example.html"])
+def test_report_pages_offline_without_errors(browser, report_pages, page_name):
+    page, errors, outside = open_page(browser, report_pages / page_name)
+    assert errors == []
+    assert outside == []
+    if page_name == "99-example.html":
+        # the map inside the notebook page drew (inlined Leaflet, no tiles)
+        assert "secret_code_line" not in page.inner_text("body")
+        assert "Fictional Town" in page.inner_text("body")
+    assert "Data licences" in page.inner_text("body")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"report-{Path(page_name).stem}.png"), full_page=True)
+    page.close()
+
+
+@pytest.mark.data
+def test_peer_map_labels_and_admin1_on_zoom(browser, tmp_path):
+    focal = ra.cities.resolve("The Hague")
+    peers = pd.DataFrame({"name": ["Rotterdam", "Kyiv"], "latitude": [51.92, 50.45],
+                          "longitude": [4.48, 30.52], "country_iso3": ["NLD", "UKR"],
+                          "rank": [1, 2]})
+    path = ra.maps.save_map(ra.maps.peer_map(focal, peers), tmp_path / "peers.html")
+    page, errors, outside = open_page(browser, path, height=700)
+    page.wait_for_function("typeof window.L !== 'undefined'", timeout=15_000)
+    labels = page.eval_on_selector_all(".ra-label", "els => els.map(e => e.innerText)")
+    assert labels == ["1. Rotterdam", "2. Kyiv", "The Hague"]
+    assert "focal city" in page.inner_text(".ra-legend")
+    zoom_to = """(z) => { const m = Object.keys(window).filter(k => k.startsWith('map_'))
+        .map(k => window[k]).filter(x => x instanceof L.Map)[0];
+        m.setView([52.07, 4.3], z, {animate: false});
+        let n = 0; m.eachLayer(l => { if (l instanceof L.Polygon) n++; }); return n; }"""
+    shapes_far = page.evaluate(zoom_to, 3)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "peer-map.png"))
+    shapes_near = page.evaluate(zoom_to, ra.maps.ADMIN1_MIN_ZOOM)
+    assert shapes_near >= shapes_far + 12 + 24  # Dutch provinces and Ukrainian oblasts
+    page.wait_for_timeout(200)
+    page.screenshot(path=str(SCREENSHOTS / "peer-map-zoom.png"))
+    assert errors == [] and outside == []
     page.close()

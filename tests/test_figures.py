@@ -194,12 +194,13 @@ def test_hazard_profile_of_the_hague_against_real_peers():
     exposure = ra.hazards.exposure()
     peers = ra.peers.similar("The Hague", k=5)
     hague = ra.cities.resolve("The Hague").city_id
-    cols = ["fl_count", "eq_count_m6", "tc_storms_any_per_year", "coast_distance_km"]
+    cols = ["fl_rate", "eq_rate_pga_0p1g", "tc_rate_34kt", "coast_distance_km"]
     fig = ra.figures.hazard_profile(exposure, hague, list(peers.index), columns=cols)
     ax = fig.axes[0]
     focal = ax.collections[-1].get_offsets()
-    # The Hague has no M6+ earthquake nearby: at or below the median of all cities
-    eq_row = [t.get_text() for t in ax.get_yticklabels()].index("eq_count_m6")
+    # The Hague has no shaking above 0.1 g: at or below the median of all cities
+    eq_row = [t.get_text() for t in ax.get_yticklabels()].index(
+        ra.figures.label("eq_rate_pga_0p1g", width=48))
     assert focal[eq_row, 0] <= 50
     assert len(ax.collections) == 6  # five peers and the focal city
 

@@ -77,7 +77,7 @@ def test_notebook_run_writes_tables_figures_and_manifest(tmp_path):
     assert on_disk["tables"]["tables/scores.csv"]["rows"] == 2
     assert on_disk["tables"]["tables/scores.csv"]["sha256"] == mf.sha256_file(
         folder / "tables/scores.csv")
-    assert on_disk["figures"] == ["figures/line.png"]
+    assert on_disk["figures"] == ["figures/line.png", "figures/line.svg"]
     assert on_disk["specifications"]["example"] == "abc"
     # no temporary files left
     assert not [p for p in folder.rglob(".*")]

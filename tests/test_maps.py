@@ -38,12 +38,52 @@ def _items(html: str) -> list[list[dict]]:
     return [x for x in layers if any("h" in it for it in x)]
 
 
-def test_base_map_draws_country_outlines_underneath():
+@pytest.mark.data
+def test_base_map_draws_natural_earth_underneath():
     html = ra.maps.map_html(ra.maps.city_map(fictional_cities()))
     layers = [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
-    assert len(layers) == 2
-    assert len(layers[0]) == 177 and all(it["t"] == "g" and "h" not in it for it in layers[0])
-    assert '"Countries"' not in html  # not in the layer control
+    assert len(layers) == 4  # countries, coastline, admin-1 (on zoom), cities
+    countries, coast = layers[0], layers[1]
+    assert all(it["t"] == "c" for it in layers[3])
+    assert len(countries) == 241 and all(it["t"] == "q" and "h" not in it for it in countries)
+    assert {it["k"] for it in countries} <= {"P", "M"}
+    assert {it["k"] for it in coast} <= {"L", "N"} and len(coast) > 200
+    assert '"Countries"' not in html and '"Coastline"' not in html  # not in the layer control
+    assert "pyogrio" not in html
+
+
+@pytest.mark.data
+def test_basemap_is_small_and_admin1_appears_on_zoom():
+    html = ra.maps.map_html(ra.maps.base_map())
+    assert len(html.encode()) < 650_000  # Leaflet 166 kB + simplified basemap
+    focal = {"name": "Example City", "latitude": 52.0, "longitude": 4.3, "country_iso3": "NLD"}
+    peers = pd.DataFrame({"name": ["Fictional Town"], "latitude": [50.4], "longitude": [30.5],
+                          "country_iso3": ["UKR"]})
+    html = ra.maps.map_html(ra.maps.peer_map(focal, peers))
+    z = ra.maps.ADMIN1_MIN_ZOOM
+    assert f"{z}, null);" in html and f"null, {z});" in html and 'map.on("zoomend"' in html
+    layers = [json.loads(s) for s in re.findall(r"var items = (\[.*?\]);\n", html)]
+    admin1 = layers[2]
+    assert 12 + 24 <= len(admin1) <= 12 + 27 + 5  # Dutch provinces + Ukrainian oblasts
+
+
+def test_quantized_geometry_round_trips():
+    from shapely.geometry import MultiLineString, Polygon
+
+    from resilience_analytics.maps import _quantize
+
+    poly = Polygon([(4.3, 52.07), (4.5, 52.07), (4.5, 52.2), (4.3, 52.07)])
+    q = _quantize(poly, 2)
+    assert q["k"] == "P" and q["m"] == 100
+    ring = q["q"][0]
+    xs, ys = np.cumsum(ring[0::2]) / 100, np.cumsum(ring[1::2]) / 100
+    assert list(zip(xs, ys, strict=True)) == [(4.3, 52.07), (4.5, 52.07), (4.5, 52.2),
+                                              (4.3, 52.07)]
+    assert _quantize(MultiLineString([[(0, 0), (0.001, 0), (1, 1)]]), 2)["q"] == [[0, 0, 100, 100]]
+    with pytest.raises(ParameterError, match="Point"):
+        from shapely.geometry import Point
+
+        _quantize(Point(0, 0), 2)
 
 
 def test_city_map_escapes_every_data_string():
@@ -166,6 +206,23 @@ def test_peer_map_lines_and_explanations():
     assert "Peers of Example City" in html
 
 
+def test_peer_map_labels_and_legend_are_escaped():
+    focal = {"name": "Example <City>", "latitude": 52.0, "longitude": 4.3}
+    peers = pd.DataFrame({"name": ['<img src=x onerror="alert(1)">Town', "Example Port"],
+                          "latitude": [51.9, 50.0], "longitude": [4.5, 3.0], "rank": [1, 2]})
+    html = ra.maps.map_html(ra.maps.peer_map(focal, peers))
+    items = [it for layer in _items(html) for it in layer]
+    labels = [it["lb"] for it in items if "lb" in it]
+    assert labels == ["1. &lt;img src=x onerror=&quot;alert(1)&quot;&gt;Town", "2. Example Port",
+                      "<b>Example &lt;City&gt;</b>"]
+    assert "<img src=x" not in html and "permanent: true" in html
+    legend = re.search(r'div.innerHTML = (".*?");\n', html).group(1)
+    assert "Peers of Example &lt;City&gt;" in json.loads(legend)
+    assert "focal city" in legend and "peer city" in legend and "Natural Earth" in legend
+    html = ra.maps.map_html(ra.maps.peer_map(focal, peers, labels=False, legend=False))
+    assert '"lb"' not in html and "ra-legend" not in html
+
+
 def test_bad_input_errors_name_accepted_values():
     t = fictional_cities()
     with pytest.raises(ParameterError, match="quantiles"):
@@ -200,14 +257,16 @@ def test_classify_schemes():
         ra.maps.classify(x, k=0)
 
 
+@pytest.mark.data
 def test_natural_earth_countries():
     world = ra.maps.natural_earth_countries()
-    assert len(world) == 177
+    assert len(world) == 241
     assert {"NLD", "UKR", "IDN", "USA", "FRA", "NOR"} <= set(world["iso3"].dropna())
     assert world.crs.to_epsg() == 4326
     assert "public domain" in world.attrs["source"]
 
 
+@pytest.mark.data
 def test_country_choropleth_names_escaped_and_classes():
     values = pd.DataFrame(
         {"country_name": ["<b>Netherlands</b>", "Ukraine", "Indonesia"],
@@ -230,7 +289,7 @@ def test_country_choropleth_real_inform():
                                                        title="INFORM Risk 2023"))
     (items,) = _items(html)
     coloured = [it for it in items if it["c"] != ra.maps.NO_DATA_COLOR]
-    assert len(coloured) > 150  # INFORM covers 191 countries; NE lowres has 177 shapes
+    assert len(coloured) > 150  # INFORM covers 191 countries; NE 1:50m has 241 shapes
     nld = next(it for it in items if "(NLD)" in it["h"])
     assert "Netherlands" in nld["h"]
 
@@ -261,7 +320,7 @@ def test_template_syntax_in_data_is_not_evaluated():
     t = fictional_cities()
     t.loc[0, "name"] = "{{ 7*191 }} City {% if 1 %}x{% endif %}"
     html = ra.maps.map_html(ra.maps.city_map(t, layer_name="{{ 6*7 }} layer"))
-    assert "1337" not in html
+    assert "1337 City" not in html and "42 layer" not in html
     assert "7*191" in html and "6*7" in html
 
 
@@ -271,7 +330,7 @@ def test_one_layer_per_real_network():
     members = ra.networks.memberships()
     members = members[members["network"].isin(["100rc", "c40"])]
     table = members.join(exposure, on="city_id")
-    m = ra.maps.city_map(table, color="fl_count", layers="network",
+    m = ra.maps.city_map(table, color="fl_rate", layers="network",
                          layer_names=ra.networks.NETWORKS)
     html = ra.maps.map_html(m)
     layers = _items(html)
