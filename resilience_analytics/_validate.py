@@ -243,3 +243,32 @@ def check_path(name: str, value: Any) -> Any:
     if "\x00" in value or not value.strip():
         raise ParameterError(f"{name} {short_repr(value)} is not a usable file path")
     return Path(value)
+
+
+def check_bool(name: str, value: Any) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (numpy bools too); else ParameterError."""
+    import numpy as np
+
+    if not isinstance(value, bool | np.bool_):
+        raise ParameterError(f"{name} must be True or False, got {short_repr(value)}")
+    return bool(value)
+
+
+def check_text(name: str, value: Any, *, max_length: int = 200) -> str:
+    """Return ``value`` if it is a ``str`` of valid Unicode of at most ``max_length`` characters.
+
+    Refuses other types, lone surrogates (text that cannot be written as UTF-8) and longer
+    strings with a :class:`ParameterError` naming the value.
+    """
+    if not isinstance(value, str):
+        raise ParameterError(f"{name} must be a string, got {type(value).__name__} "
+                             f"{short_repr(value)}")
+    if len(value) > max_length:
+        raise ParameterError(f"{name} {short_repr(value)} has {len(value):,} characters; at "
+                             f"most {max_length} are accepted")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ParameterError(f"{name} {short_repr(value)} is not valid text (lone surrogate)"
+                             ) from None
+    return value

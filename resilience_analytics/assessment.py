@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._io import atomic_write
-from ._validate import check_choice, check_path, check_positive
+from ._validate import check_bool, check_choice, check_path, check_positive, check_text
 from .errors import DataFileError, FrameworkError, ParameterError
 
 if TYPE_CHECKING:
@@ -381,6 +381,9 @@ def template(level: str = "preliminary", *, city: str = "", date: str = "") -> p
     """
     import pandas as pd
 
+    check_choice("level", level, list(LEVELS))
+    check_text("city", city)
+    check_text("date", date)
     it = items(level)
     return pd.DataFrame({
         "city": city,
@@ -842,6 +845,7 @@ def profile(assessment: Assessment) -> pd.DataFrame:
     """
     import pandas as pd
 
+    _check_assessment(assessment, "profile")
     it = assessment.items
     g = assessment.scores.groupby(it["group"], sort=False)
     groups = _groups(assessment.level)
@@ -1003,6 +1007,7 @@ def themes_for_essential(essential: int | str, *, specific: bool = True) -> list
     ['critical_infrastructure', 'energy']
     """
     e = _essential_number(essential)
+    check_bool("specific", specific)
     th = _themes()
     hit = th[th["_ess"].map(lambda es: e in es)]
     if hit.empty:
@@ -1011,6 +1016,15 @@ def themes_for_essential(essential: int | str, *, specific: bool = True) -> list
         n = hit["_ess"].map(len)
         hit = hit[n == n.min()]
     return hit["theme"].tolist()
+
+
+def _check_assessment(value: Any, what: str) -> None:
+    """Raise :class:`ParameterError` unless ``value`` is an :class:`Assessment`."""
+    if not isinstance(value, Assessment):
+        raise ParameterError(
+            f"{what}: expected an Assessment (from ra.assessment.load_assessment or "
+            f"example_assessment), got {type(value).__name__} {value!r:.60}"
+        )
 
 
 def _essential_number(essential: int | str) -> int:
@@ -1061,6 +1075,8 @@ def needs_from_gaps(assessment: Assessment, *, n: int = 3, specific: bool = True
     """
     import pandas as pd
 
+    _check_assessment(assessment, "needs_from_gaps")
+    check_bool("specific", specific)
     if assessment.level not in ("preliminary", "detailed"):
         raise ParameterError(f"needs_from_gaps needs a Scorecard assessment (level "
                              f"'preliminary'), got level={assessment.level!r}")
@@ -1350,6 +1366,8 @@ def compare(before: Assessment, after: Assessment) -> pd.DataFrame:
     """
     import pandas as pd
 
+    _check_assessment(before, "compare: before")
+    _check_assessment(after, "compare: after")
     if before.level != after.level:
         raise ParameterError(f"cannot compare level {before.level!r} with {after.level!r}")
     if before.city.strip().lower() != after.city.strip().lower():

@@ -17,7 +17,7 @@ Examples
 --------
 .. code-block:: bash
 
-    resilience-analytics report --city "Kyiv" --out build/ -p radius_km 50
+    resilience-analytics report --city "Kyiv" --out build/ -p tsunami_radius_km 30
     resilience-analytics report --network 100rc --engine dask --out build/
     resilience-analytics verify build/kyiv
 """
@@ -154,7 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", help="parent folder of the report folders "
                    "(default: build)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a suite parameter, e.g. -p radius_km 50; every notebook that uses it "
+                   help="a suite parameter, e.g. -p tsunami_radius_km 30; every notebook that uses it "
                    "receives it (see --list-parameters)")
     p.add_argument("--notebooks", nargs="+", metavar="NB",
                    help="run only these notebooks of the suite (02 or 02-hazard-profile)")

@@ -358,7 +358,9 @@ def gpd_pwm(excess: Any) -> tuple[float, float]:
     >>> abs(k) < 0.03, abs(s - 10.0) < 0.4
     (True, True)
     """
-    y = np.sort(np.asarray(excess, float).ravel())
+    from ._validate import check_array
+
+    y = np.sort(check_array(excess, "excess", ndim=(0, 1, 2)).ravel())
     if len(y) < 2 or np.any(y < 0) or np.any(np.isnan(y)):
         raise ParameterError("excess must hold at least 2 non-negative, non-NA values; got "
                              f"{len(y)} value(s), min {y.min() if len(y) else None!r}")
@@ -396,8 +398,16 @@ def gpd_return_level(threshold: Any, k: Any, sigma: Any, rate: Any, period_yr: f
     ...     34 + 10 * math.log(50), 4)
     True
     """
+    from ._validate import check_array
+
     period_yr = check_positive("period_yr", period_yr)
-    u, k, s, lam = (np.asarray(v, float) for v in (threshold, k, sigma, rate))
+    u, k, s, lam = (check_array(v, n, ndim=(0, 1)) for v, n in (
+        (threshold, "threshold"), (k, "k"), (sigma, "sigma"), (rate, "rate")))
+    try:
+        np.broadcast_shapes(u.shape, k.shape, s.shape, lam.shape)
+    except ValueError:
+        raise ParameterError(f"threshold, k, sigma and rate must have matching shapes; got "
+                             f"{u.shape}, {k.shape}, {s.shape}, {lam.shape}") from None
     m = lam * period_yr
     with np.errstate(divide="ignore", invalid="ignore"):
         small = np.abs(k) < 1e-6

@@ -290,10 +290,16 @@ def _verify(path: Path, name: str, entry: DataFile, *, force: bool = False) -> P
 
 
 def _unchanged(path: Path) -> bool:
-    """Whether ``path`` still has the identity it had when it was last verified."""
+    """Whether ``path`` still has the identity it had when it was last verified.
+
+    A file never verified in this session (verification skipped) has nothing to compare with
+    and counts as unchanged.
+    """
     key = str(path.resolve())
+    if key not in _IDENTITY:
+        return True
     try:
-        return key in _IDENTITY and _IDENTITY[key] == _identity(path)
+        return _IDENTITY[key] == _identity(path)
     except OSError:
         return False
 

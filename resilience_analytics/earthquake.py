@@ -422,10 +422,17 @@ def pga_at_return_period(levels: Any, rates: Any, return_period: float) -> np.nd
     """
     import numpy as np
 
+    from ._validate import check_array, check_number
+
+    return_period = check_number("return_period", return_period)
     if not return_period > 0:
         raise ParameterError(f"return_period={return_period!r}; accepted: years > 0")
-    lv = np.asarray(levels, float)
-    h = np.atleast_2d(np.asarray(rates, float))
+    lv = check_array(levels, "levels", ndim=(1,))
+    h = np.atleast_2d(check_array(rates, "rates", ndim=(1, 2)))
+    if len(lv) < 2 or h.shape[1] != len(lv) or np.isnan(lv).any() or (lv <= 0).any():
+        raise ParameterError(
+            f"levels must hold at least 2 PGA levels > 0 and rates one column per level; got "
+            f"{len(lv)} level(s) and rates of shape {h.shape}")
     target = 1.0 / return_period
     above = h >= target
     k = above.sum(axis=1) - 1  # last level whose rate is ≥ target (curves are monotone)
@@ -467,7 +474,13 @@ def hazard_level(pga_250: Any, pga_475: Any, pga_2475: Any) -> pd.Categorical:
     import numpy as np
     import pandas as pd
 
-    a, b, c = (np.asarray(x, float) for x in (pga_250, pga_475, pga_2475))
+    from ._validate import check_array
+
+    a, b, c = (check_array(x, n, ndim=(1,)) for x, n in (
+        (pga_250, "pga_250"), (pga_475, "pga_475"), (pga_2475, "pga_2475")))
+    if not a.shape == b.shape == c.shape:
+        raise ParameterError(f"pga_250, pga_475 and pga_2475 must have one value per city "
+                             f"each; got shapes {a.shape}, {b.shape}, {c.shape}")
     lab = np.select([a >= THINKHAZARD_EQ["high"][1], b >= THINKHAZARD_EQ["medium"][1],
                      c >= THINKHAZARD_EQ["low"][1]], ["high", "medium", "low"], "very low")
     return pd.Categorical(lab, categories=list(LEVELS), ordered=True)

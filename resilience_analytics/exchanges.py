@@ -202,7 +202,8 @@ def exchanges_of(city: str | int, *, start=None, end=None, log: pd.DataFrame | N
         try:
             lo = pd.Timestamp(start) if start is not None else pd.Timestamp.min
             hi = pd.Timestamp(end) if end is not None else pd.Timestamp.max
-        except ValueError:
-            raise ParameterError(f"start/end must be dates, got {start!r}/{end!r}") from None
+        except (ValueError, TypeError, OverflowError):
+            raise ParameterError(f"start/end must be dates (e.g. '2020-01-31'), got "
+                                 f"{start!r:.60}/{end!r:.60}") from None
         out = out[(out["date_start"] >= lo) & (out["date_start"] <= hi)]
     return out.sort_values("date_start")

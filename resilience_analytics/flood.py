@@ -308,7 +308,9 @@ def flood_level(rate: Any) -> pd.Categorical:
     >>> list(flood_level([0.0, 1 / 35, 2 / 35, 4 / 35]))
     ['very low', 'low', 'medium', 'high']
     """
-    r = np.asarray(rate, float)
+    from ._validate import check_array
+
+    r = check_array(rate, "rate", ndim=(1,))
     if np.any(np.isnan(r)) or np.any(r < 0):
         raise ParameterError("rate must hold non-negative annual rates without NA")
     codes = np.zeros(r.shape, np.int8)

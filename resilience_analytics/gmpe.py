@@ -74,13 +74,18 @@ def _coeff(model: str) -> dict[str, float]:
 def _arr(name: str, x: Any):
     import numpy as np
 
-    a = np.asarray(x, dtype=float)
+    from ._validate import check_array
+
+    a = check_array(x, name, ndim=(0, 1, 2))
     if np.isnan(a).any():
         raise ParameterError(f"{name} contains NaN; give finite values")
     return a
 
 
 def _check_vs30(v_s30: float) -> float:
+    from ._validate import check_number
+
+    check_number("v_s30", v_s30)
     if not (150.0 <= float(v_s30) <= 1500.0):
         raise ParameterError(
             f"v_s30={v_s30!r} m/s is outside the models' range; accepted 150-1500 m/s")
@@ -328,12 +333,19 @@ def poe(ln_median: Any, sigma: Any, levels_g: Any, *, truncation: float = 3.0) -
     import numpy as np
     from scipy.special import ndtr
 
+    from ._validate import check_array, check_number
+
+    truncation = check_number("truncation", truncation)
     if truncation <= 0:
         raise ParameterError(f"truncation={truncation!r}; accepted: a number of sigmas > 0")
-    lv = _arr("levels_g", levels_g)
-    if (lv <= 0).any():
+    lv = check_array(levels_g, "levels_g", ndim=(1,))
+    if np.isnan(lv).any() or (lv <= 0).any():
         raise ParameterError("levels_g must be > 0 g")
-    eps = (np.log(lv)[None, :] - np.asarray(ln_median, float)[:, None]) / \
-        np.asarray(sigma, float)[:, None]
+    mu = check_array(ln_median, "ln_median", ndim=(1,))
+    sd = check_array(sigma, "sigma", ndim=(1,))
+    if mu.shape != sd.shape:
+        raise ParameterError(f"ln_median (shape {mu.shape}) and sigma (shape {sd.shape}) must "
+                             "have one value per scenario each")
+    eps = (np.log(lv)[None, :] - mu[:, None]) / sd[:, None]
     lo, hi = ndtr(-truncation), ndtr(truncation)
     return np.clip((hi - ndtr(eps)) / (hi - lo), 0.0, 1.0)

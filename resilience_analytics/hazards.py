@@ -511,8 +511,12 @@ def _city_frame(cities: Any) -> pd.DataFrame:
         if df.index.name is None:
             df.index.name = "city_id"
     else:
-        if isinstance(cities, (str, int, np.integer)):
+        if isinstance(cities, (str, int, np.integer, ra_cities.City)):
             cities = [cities]
+        if not isinstance(cities, list | tuple | set | pd.Index | pd.Series | np.ndarray):
+            raise ParameterError(
+                "cities must be None, a name, a GeoNames id, a City, a list of these or a "
+                f"DataFrame with latitude/longitude; got {type(cities).__name__} {cities!r:.60}")
         items = list(cities)
         if not items:
             raise ParameterError("cities is an empty list; give names or GeoNames ids, or None "
@@ -607,9 +611,6 @@ def _cache_key(params: dict, df: pd.DataFrame, hazards: list[str]) -> str:
 def exposure(
     cities: Any = None,
     *,
-    radius_km: float = 100.0,
-    since_year: int = 1965,
-    magnitude_min: float = 6.0,
     tsunami_radius_km: float = 50.0,
     tsunami_min_validity: int = 3,
     tsunami_since_year: int = 1900,
@@ -629,17 +630,6 @@ def exposure(
         ``None`` = the whole gazetteer (34,006 cities); names or GeoNames ids (resolved with
         :func:`ra.cities.resolve`); or a frame with ``latitude``/``longitude`` columns (degrees;
         ``name, country_iso3, population`` used when present) whose index is kept.
-    radius_km : float, default 100
-        Kept for call compatibility and recorded in the parameters; the hazard-v2 columns
-        use fixed, stated distances (earthquakes: :mod:`resilience_analytics.earthquake`;
-        cyclones: their wind field; floods: the DFO polygons).
-    since_year : int, default 1965
-        First year of the USGS earthquake catalog. Cyclones always use seasons 1980–2024 and
-        floods 1985–2019 (their rates are per year of those windows); NCEI deaths and tsunamis
-        use their whole record.
-    magnitude_min : float, default 6.0
-        Not used by the hazard-v2 earthquake columns (kept for call compatibility; recorded
-        in the parameters).
     tsunami_radius_km : float, default 50
         Great-circle distance from a coastal city's point to a runup observation
         (:mod:`resilience_analytics.tsunami` justifies 50 km).
@@ -679,7 +669,7 @@ def exposure(
     Raises
     ------
     ParameterError
-        For a radius or threshold ≤ 0, an unknown hazard name (the message lists the accepted
+        For a distance or threshold ≤ 0, an unknown hazard name (the message lists the accepted
         ones), a missing or invalid city coordinate (the message names the row).
     DataFileError
         If a catalog is empty or malformed.
@@ -694,9 +684,6 @@ def exposure(
     import pandas as pd
 
     params: dict[str, Any] = {
-        "radius_km": check_positive("radius_km", radius_km),
-        "since_year": _check_int("since_year", since_year),
-        "magnitude_min": check_positive("magnitude_min", magnitude_min),
         "tsunami_radius_km": check_positive("tsunami_radius_km", tsunami_radius_km),
         "tsunami_min_validity": check_choice("tsunami_min_validity", tsunami_min_validity,
                                              list(catalogs.TSUNAMI_VALIDITY)),

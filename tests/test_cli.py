@@ -108,8 +108,8 @@ def test_real_suite_accepts_radius_for_notebook_08_only_and_refuses_huge_values(
                                                                                  tmp_path):
     # validation only: the bad values never reach a kernel
     for args, message in (
-        (["-p", "radius_km", "1e308"], "radius_km='1e308' is not accepted; give a number in "
-                                       "[1.0, 300.0] (km)"),
+        (["-p", "tsunami_radius_km", "1e308"], "tsunami_radius_km='1e308' is not accepted; give "
+                                               "a number in [5.0, 200.0] (km)"),
         (["-p", "k", "1000000"], "k='1000000' is not accepted; give a whole number in [1, 200]"),
         (["-p", "winmax", "3", "--notebooks", "08"], "'winmax' is used by notebook(s) 03 only"),
     ):
@@ -118,7 +118,7 @@ def test_real_suite_accepts_radius_for_notebook_08_only_and_refuses_huge_values(
     assert not (tmp_path / "o").exists()
     assert main(["report", "--list-parameters", "--notebooks", "08"]) == 0
     out = capsys.readouterr().out
-    assert "radius_km" in out and "metric" in out and "winmax" not in out
+    assert "tsunami_radius_km" in out and "metric" in out and "winmax" not in out
 
 
 def test_out_that_is_a_file_is_a_typed_error_before_any_notebook(tmp_path, capsys, suite):

@@ -170,7 +170,8 @@ def test_resolve_many(names):
 def test_hazards_exposure_arguments(cities, radius_km, hazards, monkeypatch):
     # only argument checking is under test: the computation itself is replaced
     monkeypatch.setattr(ra.hazards, "_compute", lambda df, params, chosen: (df.copy(), {}))
-    typed_only(ra.hazards.exposure, cities, radius_km=radius_km, hazards=hazards, cache=False)
+    typed_only(ra.hazards.exposure, cities, tsunami_radius_km=radius_km, hazards=hazards,
+               cache=False)
 
 
 # ------------------------------------------------------------------------------ peers
@@ -324,6 +325,75 @@ def test_typology_name_type(profile, n, threshold):
     typed_only(ra.typology.name_type, profile, n=n, threshold=threshold)
 
 
+@fuzz
+@given(level=st.one_of(anything, st.sampled_from(["preliminary", "cri"])), city=anything,
+       date=st.one_of(anything, st.sampled_from(["2024-01-31", "31/01/2024", "2024-13-45"])))
+def test_assessment_template(level, city, date):
+    typed_only(ra.assessment.template, level, city=city, date=date)
+
+
+EXAMPLE = None
+
+
+def _example():
+    global EXAMPLE
+    if EXAMPLE is None:
+        EXAMPLE = ra.assessment.example_assessment("before")
+    return EXAMPLE
+
+
+@fuzz
+@given(n=anything, specific=anything, essential=st.one_of(anything, st.integers(-3, 12)))
+def test_assessment_gaps_and_themes(n, specific, essential):
+    typed_only(ra.assessment.weakest, _example(), n=n)
+    typed_only(ra.assessment.needs_from_gaps, _example(), n=n, specific=specific)
+    typed_only(ra.assessment.themes_for_essential, essential, specific=specific)
+
+
+@fuzz
+@given(assessment=anything)
+def test_assessment_profile_needs_an_assessment(assessment):
+    typed_only(ra.assessment.profile, assessment)
+    typed_only(ra.assessment.compare, assessment, _example())
+
+
+# ------------------------------------------------------------------------------ hazard models
+arrays = st.one_of(anything, st.lists(bad_float, max_size=4).map(np.array),
+                   st.lists(st.lists(bad_float, min_size=2, max_size=2), max_size=3).map(np.array))
+
+
+@fuzz
+@given(mag=arrays, dist=arrays, v_s30=st.one_of(bad_float, anything))
+def test_gmpe_bssa14_pga(mag, dist, v_s30):
+    typed_only(ra.gmpe.bssa14_pga, mag, dist, v_s30=v_s30)
+
+
+@fuzz
+@given(ln_median=arrays, sigma=arrays, levels=arrays, truncation=st.one_of(bad_float, anything))
+def test_gmpe_poe(ln_median, sigma, levels, truncation):
+    typed_only(ra.gmpe.poe, ln_median, sigma, levels, truncation=truncation)
+
+
+@fuzz
+@given(levels=arrays, rates=arrays, period=st.one_of(bad_float, anything),
+       a=arrays, b=arrays, c=arrays)
+def test_earthquake_return_period_and_level(levels, rates, period, a, b, c):
+    typed_only(ra.earthquake.pga_at_return_period, levels, rates, period)
+    typed_only(ra.earthquake.hazard_level, a, b, c)
+
+
+@fuzz
+@given(rate=arrays, text=anything, excess=arrays, k=arrays,
+       period=st.one_of(bad_float, anything))
+def test_flood_and_cyclone_statistics(rate, text, excess, k, period):
+    from resilience_analytics import cyclone, flood
+
+    typed_only(flood.flood_level, rate)
+    typed_only(flood.dfo_countries, text)
+    typed_only(cyclone.gpd_pwm, excess)
+    typed_only(cyclone.gpd_return_level, 34.0, k, 10.0, 0.5, period)
+
+
 # ------------------------------------------------------------------------------ data registry
 @fuzz
 @given(name=anything, filename=st.one_of(st.none(), anything))
@@ -331,6 +401,9 @@ def test_datasets_get_and_file(name, filename):
     ds = typed_only(ra.datasets.get, name)
     if ds is not None:
         typed_only(ds.file, filename)
+    if not isinstance(name, str) or name not in ra.datasets.names():  # no real data read here
+        typed_only(ra.datasets.read, name, filename)
+        typed_only(ra.datasets.get_path, name, filename)
 
 
 @pytest.mark.data

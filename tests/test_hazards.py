@@ -51,7 +51,8 @@ def test_table_covers_gazetteer_with_contract_columns(table):
                 *hazards.exposure_columns()["column"]]
     assert list(table.columns) == expected
     p = table.attrs["parameters"]
-    assert p["radius_km"] == 100 and p["since_year"] == 1965 and p["reference_year"] == 2024
+    assert p["tsunami_radius_km"] == 50 and p["reference_year"] == 2024
+    assert "radius_km" not in p  # hazard v2 has no one search radius: each hazard states its own
     assert p["hazards"] == list(hazards.HAZARDS)
     assert table.attrs["coverage"]["tc_seasons"] == 45  # IBTrACS seasons 1980-2024
 
@@ -261,14 +262,15 @@ def test_track_interpolation_catches_city_between_points(monkeypatch):
 # ------------------------------------------------------------------ parameters and cache
 @pytest.mark.data
 def test_parameters_change_results_and_are_recorded():
-    names = ["Tokyo", "Santiago", "Manila"]
-    small = hazards.exposure(names, radius_km=100, hazards=["earthquake", "cyclone"])
-    large = hazards.exposure(names, radius_km=300, hazards=["earthquake", "cyclone"])
-    assert large.attrs["parameters"]["radius_km"] == 300
-    # hazard v2: earthquakes and cyclones use fixed, stated distances, not radius_km
-    pd.testing.assert_series_equal(large["eq_pga_475yr_g"], small["eq_pga_475yr_g"])
-    assert (large["tc_rate_34kt"] == small["tc_rate_34kt"]).all()
-    assert "fl_rate" not in small.columns
+    names = ["Chennai", "Galle", "Hilo"]
+    small = hazards.exposure(names, tsunami_radius_km=10, hazards=["coast", "tsunami"])
+    large = hazards.exposure(names, tsunami_radius_km=100, hazards=["coast", "tsunami"])
+    assert large.attrs["parameters"]["tsunami_radius_km"] == 100
+    assert (large["ts_runups_near"] >= small["ts_runups_near"]).all()
+    assert (large["ts_runups_near"] > small["ts_runups_near"]).any()
+    assert "fl_rate" not in small.columns and "eq_level" not in small.columns
+    with pytest.raises(TypeError):  # the v1 radius is gone, not silently ignored
+        hazards.exposure(names, radius_km=100)
 
 
 @pytest.mark.data
@@ -286,14 +288,14 @@ def test_cache_roundtrip():
 
 # ------------------------------------------------------------------ bad input
 def test_bad_parameters_name_value_and_accepted():
-    with pytest.raises(ParameterError, match="radius_km"):
-        hazards.exposure(["The Hague"], radius_km=0)
-    with pytest.raises(ParameterError, match="radius_km"):
-        hazards.exposure(["The Hague"], radius_km=-5)
+    with pytest.raises(ParameterError, match="tsunami_radius_km"):
+        hazards.exposure(["The Hague"], tsunami_radius_km=0)
+    with pytest.raises(ParameterError, match="volcano_km"):
+        hazards.exposure(["The Hague"], volcano_km=-5)
     with pytest.raises(ParameterError, match="'quake'.*'earthquake'"):
         hazards.exposure(["The Hague"], hazards=["quake"])
-    with pytest.raises(ParameterError, match="since_year"):
-        hazards.exposure(["The Hague"], since_year="1965")
+    with pytest.raises(ParameterError, match="tsunami_since_year"):
+        hazards.exposure(["The Hague"], tsunami_since_year="1965")
 
 
 def test_bad_coordinates_name_the_row():

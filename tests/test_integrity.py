@@ -211,3 +211,41 @@ def test_corrupt_land_mask_npy_cache_is_rebuilt(tmp_path, monkeypatch):
         got = hazards._derived_array("test_grid", "pkg", "f", build)
     assert np.array_equal(got, arr) and len(builds) == 1
     assert np.array_equal(np.load(path), arr)  # the rebuilt file replaced the corrupt one
+
+
+def test_file_replaced_during_a_read_is_checked_again(tiny, monkeypatch):
+    """A read whose file changes under it re-verifies: changed bytes are refused."""
+    import pandas as pd
+
+    real = pd.read_csv
+    calls = []
+
+    def read_then_tamper(path, **kw):
+        calls.append(1)
+        df = real(path, **kw)
+        if len(calls) == 1:
+            tiny.write_bytes(b"city,value\nExample City,9\n")
+            _bump_mtime(tiny)
+        return df
+
+    monkeypatch.setattr(pd, "read_csv", read_then_tamper)
+    with pytest.raises(ChecksumError):
+        datasets.read("tiny")
+
+
+def test_file_touched_during_a_read_is_read_again(tiny, monkeypatch, hash_calls):
+    import pandas as pd
+
+    real = pd.read_csv
+    calls = []
+
+    def read_then_touch(path, **kw):
+        calls.append(1)
+        df = real(path, **kw)
+        if len(calls) == 1:
+            _bump_mtime(tiny)  # same bytes, new mtime: verified again, then read again
+        return df
+
+    monkeypatch.setattr(pd, "read_csv", read_then_touch)
+    assert datasets.read("tiny")["value"].tolist() == [1]
+    assert len(calls) == 2 and len(hash_calls) == 2

@@ -13,7 +13,7 @@ from resilience_analytics.errors import ParameterError
 
 
 def test_collect_records_versions_seed_and_parameters():
-    m = mf.collect({"city": "The Hague", "radius_km": 100.0})
+    m = mf.collect({"city": "The Hague", "tsunami_radius_km": 50.0})
     assert m["manifest_version"] == mf.MANIFEST_VERSION == 1
     assert m["library"]["version"] == ra.__version__
     # the source tree is a git work tree: a 40-hex commit is recorded
@@ -21,7 +21,7 @@ def test_collect_records_versions_seed_and_parameters():
     assert m["packages"]["numpy"] == __import__("numpy").__version__
     assert m["packages"]["papermill"] != "not installed"
     assert m["seeds"] == {"settings.seed": 20161}
-    assert m["parameters"] == {"city": "The Hague", "radius_km": 100.0}
+    assert m["parameters"] == {"city": "The Hague", "tsunami_radius_km": 50.0}
     json.dumps(m)  # JSON-able
 
 

@@ -574,13 +574,13 @@ def test_every_notebook_computes_with_every_parameter_it_receives():
 
 
 def test_radius_reaches_every_notebook_that_uses_it():
-    city, per_nb = report.validate_parameters({"radius_km": "50"})
-    got = {p.stem[:2]: v.get("radius_km") for p, v in per_nb.items()}
-    assert got == {"01": 50.0, "02": 50.0, "03": 50.0, "04": 50.0, "05": 50.0, "06": 50.0,
-                   "07": 50.0, "08": 50.0}
+    city, per_nb = report.validate_parameters({"tsunami_radius_km": "30"})
+    got = {p.stem[:2]: v.get("tsunami_radius_km") for p, v in per_nb.items()}
+    assert got == {"01": 30.0, "02": 30.0, "03": 30.0, "04": 30.0, "05": 30.0, "06": 30.0,
+                   "07": 30.0, "08": 30.0}
     assert all(v["city"] == city.city_id == 2747373 for v in per_nb.values())
     # every city parameter travels as a GeoNames id, the default other_city (Kyiv) too
     assert [v["other_city"] for p, v in per_nb.items() if "other_city" in v] == [703448]
-    _, only_08 = report.validate_parameters({"radius_km": 50}, ["08"])
-    assert list(only_08.values()) == [{"city": 2747373, "radius_km": 50.0, "k": 5,
+    _, only_08 = report.validate_parameters({"tsunami_radius_km": 30}, ["08"])
+    assert list(only_08.values()) == [{"city": 2747373, "tsunami_radius_km": 30.0, "k": 5,
                                        "metric": "seuclidean"}]

@@ -32,10 +32,10 @@ Examples
 >>> import resilience_analytics as ra
 >>> ra.report.slugify("../../etc/passwd"), ra.report.slugify("Den Haag"), ra.report.slugify("Kyiv")
 ('etc-passwd', 'den-haag', 'kyiv')
->>> ra.report.validate_parameters({"radius_km": "1e308"})  # doctest: +ELLIPSIS
+>>> ra.report.validate_parameters({"tsunami_radius_km": "1e308"})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-resilience_analytics.errors.ParameterError: radius_km='1e308' is not accepted; ... [1.0, 300.0] (km)
+resilience_analytics.errors.ParameterError: tsunami_radius_km='1e308' is not accepted; ... [5.0, 200.0] (km)
 """
 
 from __future__ import annotations

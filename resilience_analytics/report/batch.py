@@ -57,7 +57,15 @@ def _run_dask(args: list[tuple], *, scheduler: str | None, n_workers: int | None
                                threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     else:
-        client = Client(scheduler)
+        try:
+            client = Client(scheduler)
+        except (OSError, TimeoutError) as exc:  # dask: "Timed out trying to connect to ..."
+            bar.close()
+            raise ParameterError(
+                f"scheduler {scheduler!r} could not be reached ({exc}); give the address a "
+                "running 'dask scheduler' prints (tcp://host:port), or leave --scheduler out "
+                "to run on this machine"
+            ) from None
     rows = []
     try:
         futures = [client.submit(_report_task, *a, pure=False) for a in args]

@@ -19,12 +19,12 @@ beyond 200 cities is no longer a list a person reads.
 Examples
 --------
 >>> from resilience_analytics.report import parameters as P
->>> P.validate({"radius_km": "50", "k": 20})
-{'radius_km': 50.0, 'k': 20}
->>> P.validate({"radius_km": 1e308})  # doctest: +ELLIPSIS
+>>> P.validate({"tsunami_radius_km": "30", "k": 20})
+{'tsunami_radius_km': 30.0, 'k': 20}
+>>> P.validate({"tsunami_radius_km": 1e308})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-resilience_analytics.errors.ParameterError: radius_km=1e+308 is not accepted; give a number in ...
+resilience_analytics.errors.ParameterError: tsunami_radius_km=1e+308 is not accepted; give a number in ...
 """
 
 from __future__ import annotations
@@ -186,11 +186,11 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("city", "city", "The Hague",
               "a city name in any spelling, or its GeoNames id",
               _ALL),
-    Parameter("radius_km", "float", 100.0,
-              "events counted within this distance of a city (earthquakes, cyclones, NCEI "
-              "deaths); the same radius for every notebook and the peer table",
-              _ALL, minimum=1.0, maximum=300.0,
-              unit="km"),
+    Parameter("tsunami_radius_km", "float", 50.0,
+              "tsunami runup observations counted within this distance of a coastal city "
+              "(the tsunami columns; earthquakes, cyclones and floods use fixed, stated "
+              "distances); the same distance for every notebook and the peer table",
+              _ALL, minimum=5.0, maximum=200.0, unit="km"),
     Parameter("winmax", "int", 5,
               "outlier treatment: at most this many points winsorised per indicator",
               ("03",), minimum=0, maximum=20),
@@ -229,8 +229,8 @@ def by_name(spec: tuple[Parameter, ...] = PARAMETERS) -> dict[str, Parameter]:
     Examples
     --------
     >>> from resilience_analytics.report import parameters as P
-    >>> P.by_name()["radius_km"].maximum
-    300.0
+    >>> P.by_name()["tsunami_radius_km"].maximum
+    200.0
     """
     return {p.name: p for p in spec}
 
@@ -242,7 +242,7 @@ def for_notebook(notebook: str, spec: tuple[Parameter, ...] = PARAMETERS) -> lis
     --------
     >>> from resilience_analytics.report import parameters as P
     >>> [p.name for p in P.for_notebook("08-city-report")]
-    ['city', 'radius_km', 'k', 'metric', 'output_dir']
+    ['city', 'tsunami_radius_km', 'k', 'metric', 'output_dir']
     """
     return [p for p in spec if notebook[:2] in p.notebooks]
 
@@ -308,8 +308,8 @@ def table(spec: tuple[Parameter, ...] = PARAMETERS) -> Any:
     Examples
     --------
     >>> from resilience_analytics.report import parameters as P
-    >>> P.table().set_index("name").loc["radius_km", "accepted"]
-    'a number in [1.0, 300.0] (km)'
+    >>> P.table().set_index("name").loc["tsunami_radius_km", "accepted"]
+    'a number in [5.0, 200.0] (km)'
     """
     import pandas as pd
 

@@ -415,7 +415,7 @@ def run_report(
     out : str or pathlib.Path, default "build"
         Parent folder of the report folder.
     parameters : dict, optional
-        Other parameters (``{"radius_km": 50}``), checked against the suite's spec
+        Other parameters (``{"tsunami_radius_km": 30}``), checked against the suite's spec
         (:data:`resilience_analytics.report.parameters.PARAMETERS`); every notebook that
         computes with a parameter receives it.
     notebooks : list of names, optional

@@ -10,9 +10,10 @@ Examples
 >>> from resilience_analytics.report.suite import Suite
 >>> print(Suite(folder=".").parameter_cell("04-uncertainty-sensitivity"))  # doctest: +ELLIPSIS
 city = "The Hague"  # a city name in any spelling, or its GeoNames id
-# events counted within this distance of a city (earthquakes, cyclones, NCEI deaths); the same
-# radius for every notebook and the peer table
-radius_km: float = 100.0  # a number in [1.0, 300.0] (km)
+# tsunami runup observations counted within this distance of a coastal city (the tsunami columns;
+# earthquakes, cyclones and floods use fixed, stated distances); the same distance for every
+# notebook and the peer table
+tsunami_radius_km: float = 50.0  # a number in [5.0, 200.0] (km)
 ...
 output_dir = None
 """
