@@ -648,6 +648,8 @@ def rank_intervals(
                     fontsize=7, color="#555555",
                     bbox={"facecolor": "white", "edgecolor": "none", "pad": 1})
         span = _span(lower, upper)
+        # the whole range of ranks, so a position reads against all units, not the shown ones
+        ax.set_xlim(0, max(float(n_all), float(t[upper].max())) + 1)
         ax.set_xlabel(f"rank (1 = first; bar = {span} interval of the simulated ranks)")
         handles = [
             Line2D([], [], color=PALETTE[0], lw=2, alpha=0.6,
