@@ -566,7 +566,7 @@ def _data_layer_class():
                     return depth === 1 ? decode(a, m)
                         : a.map(function (b) { return nest(b, depth - 1, m); });
                 };
-                var items = {{ this.items|tojson }};
+                var items = {{ this.items_json }};
                 for (var i = 0; i < items.length; i++) {
                     var it = items[i], layer;
                     if (it.t === "c") {
@@ -642,6 +642,10 @@ def _data_layer_class():
             self.min_zoom = min_zoom
             self.max_zoom = max_zoom
 
+        @property
+        def items_json(self):
+            return _compact_json(self.items)
+
         def render(self, **kwargs):
             from folium.elements import ElementAddToElement
 
@@ -672,6 +676,22 @@ def _raw_class():
             return self.text
 
     return RawElement
+
+
+def _compact_json(obj: Any) -> Any:
+    r"""Return compact JSON for a ``<script>``, HTML-safe as Jinja's ``tojson``.
+
+    ``<``, ``>``, ``&`` and ``'`` become ``\u`` escapes, so no data string can close the
+    script element.
+    """
+    import json
+
+    from markupsafe import Markup
+
+    text = json.dumps(obj, separators=(",", ":"), sort_keys=True, ensure_ascii=False)
+    for ch, esc in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"), ("'", "\\u0027")):
+        text = text.replace(ch, esc)
+    return Markup(text)
 
 
 def _raw_element(text: str):
