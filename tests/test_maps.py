@@ -349,3 +349,14 @@ def test_save_map_atomic_and_readable(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask
+
+
+def test_data_json_cannot_close_the_script_element():
+    t = pd.DataFrame({"name": ["</script><script>window.x='1'&&1</script>"], "latitude": [1.0],
+                      "longitude": [2.0], "population": [10]})
+    html = ra.maps.map_html(ra.maps.city_map(t, m=ra.maps.base_map(countries=False)))
+    assert "</script><script>window.x" not in html
+    (items,) = _items(html)
+    assert items[0]["tt"] == ("&lt;/script&gt;&lt;script&gt;window.x=&#x27;1&#x27;&amp;&amp;1"
+                              "&lt;/script&gt;")
+    assert "\\u003c" in html or "&lt;" in html
