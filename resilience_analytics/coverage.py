@@ -38,11 +38,13 @@ __all__ = [
 
 #: Loader of ``ra.catalogs`` → label used in tables and legends.
 CATALOG_LABELS = {
+    "earthquake_catalog": "earthquakes, merged Mw catalogue (ISC-GEM, USGS, NCEI)",
     "earthquakes": "earthquakes (USGS, M ≥ 5.5)",
     "ncei_earthquakes": "earthquakes with impacts (NCEI)",
     "cyclone_tracks": "tropical-cyclone track points (IBTrACS, JTWC)",
-    "floods": "large floods (DFO)",
+    "floods": "large floods (DFO archive table)",
     "tsunamis": "tsunami source events (NCEI)",
+    "tsunami_runups": "tsunami runup observations (NCEI)",
     "volcanoes": "Holocene volcanoes (GVP)",
 }
 

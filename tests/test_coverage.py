@@ -21,7 +21,7 @@ def test_coverage_of_fictional_catalogs_counts_rows_years_and_coordinates():
 
 def test_unknown_catalog_lists_the_accepted_ones():
     with pytest.raises(ParameterError, match="catalog 'quakes' is not accepted; choose from: "
-                                             "earthquakes"):
+                                             "earthquake_catalog, earthquakes"):
         ra.coverage.event_catalogs(["quakes"])
 
 
@@ -33,6 +33,13 @@ def test_real_catalog_coverage_matches_the_provenance():
     assert (eq["first_year"], eq["last_year"], eq["events"]) == (1965, 2016, 23232)
     fl = cov.loc[ra.coverage.CATALOG_LABELS["floods"]]
     assert fl["first_year"] == 1985 and fl["last_year"] == 2021
+    # hazard v2's catalogues: the merged Mw earthquake catalogue starts with NCEI's large
+    # pre-1904 events and ends with the USGS file; runups reach back to antiquity
+    cov2 = ra.coverage.catalog_coverage(
+        ra.coverage.event_catalogs(["earthquake_catalog", "tsunami_runups"]))
+    merged = cov2.loc[ra.coverage.CATALOG_LABELS["earthquake_catalog"]]
+    assert merged["first_year"] >= 1500 and merged["last_year"] == 2016
+    assert cov2.loc[ra.coverage.CATALOG_LABELS["tsunami_runups"], "last_year"] == 2016
 
 
 @pytest.mark.data
