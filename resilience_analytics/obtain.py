@@ -170,8 +170,8 @@ def _world_risk_index(path: Path) -> dict[str, bytes]:
     for s in years:
         d = pd.read_excel(book, sheet_name=s)
         _need_columns(d, ["Country", "Code"], path)
-        d.insert(2, "Year", int(s.split()[1]))
-        frames.append(d)
+        year = pd.Series(int(s.split()[1]), index=d.index, name="Year")
+        frames.append(pd.concat([d.iloc[:, :2], year, d.iloc[:, 2:]], axis=1))
     long = pd.concat(frames, ignore_index=True)
     return {
         "world_risk_index_2000_2022_long.csv": _csv_bytes(long),
