@@ -154,13 +154,17 @@ class AmbiguousCityError(ResilienceError, LookupError):
 
     Examples
     --------
-    >>> import resilience_analytics as ra
+    :func:`resilience_analytics.cities.resolve` raises it for "Springfield" (eight US cities);
+    here with two fictional candidates:
+
     >>> from resilience_analytics.errors import AmbiguousCityError
     >>> try:
-    ...     ra.cities.resolve("Springfield")
-    ... except AmbiguousCityError as err:
-    ...     print(len(err.candidates) > 1, {c["country_iso3"] for c in err.candidates})
-    True {'USA'}
+    ...     raise AmbiguousCityError("'Example City' is ambiguous: 2 gazetteer cities carry it",
+    ...                              candidates=[{"city_id": 1, "country_iso3": "XAA"},
+    ...                                          {"city_id": 2, "country_iso3": "XBB"}])
+    ... except LookupError as err:
+    ...     print(type(err).__name__, [c["country_iso3"] for c in err.candidates])
+    AmbiguousCityError ['XAA', 'XBB']
     """
 
     def __init__(self, message: str, candidates: list[dict] | None = None):
