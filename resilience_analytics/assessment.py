@@ -516,6 +516,20 @@ class Assessment:
         Free-text evidence per item (may be empty).
     source : str
         File the assessment was read from.
+
+    Examples
+    --------
+    Made by :func:`load_assessment`; the fictional example city left two of the 47
+    Scorecard questions unanswered:
+
+    >>> import resilience_analytics as ra
+    >>> a = ra.assessment.example_assessment("before")
+    >>> a.city, a.level, a.date.date().isoformat(), len(a.scores)
+    ('Example City (fictional)', 'preliminary', '2023-03-15', 47)
+    >>> a.gaps[["code", "group", "reason"]].values.tolist()
+    [['P3.3', 'E3', 'no score'], ['P5.3', 'E5', 'no score']]
+    >>> a.n_missing == int(a.scores.isna().sum()) == int(a.missing_by_essential.sum())
+    True
     """
 
     city: str
@@ -1288,6 +1302,23 @@ def beside_external(assessment: Assessment, city: str | int | None = None, *,
         One row per (essential, INFORM component): ``essential, label, self_score_pct,
         n_missing, inform_component, inform_value, inform_capacity_pct, relation, rationale``;
         essentials without an INFORM counterpart appear once with NA component.
+
+    Examples
+    --------
+    The fictional example city placed in a fictional country ``XXX`` whose INFORM lack of
+    coping capacity (0-10, higher = worse) is given as a one-row table:
+
+    >>> import pandas as pd
+    >>> import resilience_analytics as ra
+    >>> a = ra.assessment.example_assessment("before")
+    >>> inform = pd.DataFrame({"drr": [4.0], "governance": [6.0], "communication": [3.0],
+    ...                        "physical_infrastructure": [2.5],
+    ...                        "access_to_health_care": [5.0]}, index=["XXX"])
+    >>> t = ra.assessment.beside_external(a, country="XXX", inform=inform)
+    >>> t.loc[t["essential"] == 1, ["inform_component", "inform_capacity_pct"]].values.tolist()
+    [['drr', 60.0], ['governance', 40.0]]
+    >>> bool(t.loc[t["essential"] == 5, "inform_component"].isna().all())  # no counterpart
+    True
     """
     import pandas as pd
 

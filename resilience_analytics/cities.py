@@ -128,7 +128,23 @@ def _short(value: object, limit: int = 60) -> str:
 
 @dataclass(frozen=True)
 class City:
-    """One gazetteer city, as returned by :func:`resolve`."""
+    """One gazetteer city, as returned by :func:`resolve`.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> hague = ra.cities.resolve("'s-Gravenhage")
+    >>> hague.city_id, hague.country_iso3, str(hague)
+    (2747373, 'NLD', 'The Hague (The Netherlands)')
+
+    A fictional city for examples and tests (not in the gazetteer):
+
+    >>> from resilience_analytics.cities import City
+    >>> ex = City(city_id=0, name="Example City", country_iso2="XX", country_iso3="XXX",
+    ...           country_name="Fictionland", latitude=0.0, longitude=0.0, population=100_000)
+    >>> str(ex)
+    'Example City (Fictionland)'
+    """
 
     city_id: int
     name: str

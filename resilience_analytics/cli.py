@@ -121,6 +121,14 @@ def build_parser() -> argparse.ArgumentParser:
     Returns
     -------
     argparse.ArgumentParser
+
+    Examples
+    --------
+    >>> from resilience_analytics.cli import build_parser
+    >>> args = build_parser().parse_args(
+    ...     ["report", "--city", "Kyiv", "-p", "tsunami_radius_km", "30"])
+    >>> args.command, args.city, args.parameter, args.engine
+    ('report', 'Kyiv', [['tsunami_radius_km', '30']], 'serial')
     """
     from . import __version__
 
@@ -206,6 +214,16 @@ def main(argv: list[str] | None = None, *, suite=None) -> int:
     int
         0 on success, 1 when a notebook or report failed or a verification found differences,
         2 for an invalid request (bad parameter, unknown city, unreadable manifest).
+
+    Examples
+    --------
+    An invalid request is refused before anything runs (the message goes to stderr):
+
+    >>> from resilience_analytics.cli import main
+    >>> main(["report", "-p", "city", "The Hague"])  # the city belongs in --city
+    2
+    >>> main(["report", "--city", "The Hague", "--engine", "dask"])  # dask is for many cities
+    2
     """
     from .errors import ResilienceError
     from .report import NotebookError

@@ -152,6 +152,20 @@ def inform_indicators() -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``df.attrs["codebook"]`` holds each indicator's name, survey year and unit.
+
+    Examples
+    --------
+    Needs the real data (``RESILIENCE_DATA_DIR``, as in CI):
+
+    >>> import resilience_analytics as ra
+    >>> ind = ra.countries.inform_indicators()
+    >>> ind.shape, ind.index.is_unique
+    ((191, 78), True)
+    >>> cb = ind.attrs["codebook"].set_index("IndicatorId")
+    >>> set(ind.columns) <= set(cb.index)  # every indicator is in the codebook
+    True
+    >>> cb.loc["EX_FL", "name"]
+    'Annual Expected Exposed People to Floods'
     """
     from . import datasets
 
@@ -334,6 +348,15 @@ def country_context_columns() -> pd.DataFrame:
     -------
     pandas.DataFrame
         Columns ``column``, ``definition``, ``unit``, ``source`` (registered data set).
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> cols = ra.countries.country_context_columns()
+    >>> cols["source"].value_counts().to_dict()
+    {'inform_risk_index_2023': 12, 'world_risk_index': 6, 'nd_gain_country_index': 3}
+    >>> cols.set_index("column").loc["inform_risk", ["definition", "unit"]].tolist()
+    ['INFORM Risk 2023', '0–10, higher = more risk']
     """
     import pandas as pd
 

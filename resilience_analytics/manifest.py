@@ -103,7 +103,22 @@ def _stem(name: str) -> str:
 
 
 class ManifestError(DataFileError):
-    """A manifest is missing, truncated, incomplete or from an incompatible version."""
+    """A manifest is missing, truncated, incomplete or from an incompatible version.
+
+    A :class:`~resilience_analytics.errors.DataFileError` (hence also a ``ValueError``).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import resilience_analytics as ra
+    >>> from resilience_analytics.manifest import ManifestError
+    >>> try:
+    ...     ra.manifest.read_manifest(tempfile.mkdtemp())  # an empty folder
+    ... except ManifestError as err:
+    ...     print(str(err).startswith("no manifest.json in"),
+    ...           isinstance(err, ra.errors.DataFileError))
+    True True
+    """
 
 
 def sha256_file(path: str | Path) -> str:
@@ -204,6 +219,16 @@ def git_commit(path: str | Path | None = None) -> dict[str, Any]:
     dict
         ``{"commit": str or None, "dirty": bool or None}``; ``None`` outside a git work tree
         (an installed wheel).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import resilience_analytics as ra
+    >>> info = ra.manifest.git_commit()
+    >>> sorted(info), info["commit"] is None or len(info["commit"]) == 40
+    (['commit', 'dirty'], True)
+    >>> ra.manifest.git_commit(tempfile.mkdtemp())  # a folder outside any git work tree
+    {'commit': None, 'dirty': None}
     """
     where = Path(path) if path is not None else Path(__file__).resolve().parent
     try:
@@ -234,6 +259,15 @@ def data_file_entries(files: dict[str, str] | None = None) -> list[dict[str, str
     list of dict
         Sorted by data set and file name. The data set is the file's parent folder, as laid out
         in the data directory (``<data_dir>/<name>/<file>``) and the cache.
+
+    Examples
+    --------
+    >>> import resilience_analytics as ra
+    >>> entries = ra.manifest.data_file_entries({
+    ...     "/data/gvp_holocene_volcanoes/volcanoes.csv": "ab12",
+    ...     "/data/coinr_asem/asem_iMeta.csv": "cd34"})
+    >>> [(e["dataset"], e["filename"], e["sha256"]) for e in entries]
+    [('coinr_asem', 'asem_iMeta.csv', 'cd34'), ('gvp_holocene_volcanoes', 'volcanoes.csv', 'ab12')]
     """
     if files is None:
         from . import datasets
@@ -556,6 +590,22 @@ class NotebookRun:
         Relative paths of figures written so far.
     manifest : dict
         The manifest written by :meth:`finish` (empty before).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from matplotlib.figure import Figure
+    >>> import resilience_analytics as ra
+    >>> run = ra.manifest.start_notebook("00-example", tempfile.mkdtemp(),
+    ...                                  parameters={"city": "Example City"})
+    >>> fig = Figure()
+    >>> _ = fig.add_subplot().plot([0, 1], [0, 1])
+    >>> run.figure(fig, "line")
+    >>> sorted(run.figures), run.manifest
+    (['figures/line.png', 'figures/line.svg'], {})
+    >>> run.finish()
+    >>> run.manifest["kind"], run.manifest["parameters"], (run.folder / "manifest.json").is_file()
+    ('notebook', {'city': 'Example City'}, True)
     """
 
     def __init__(self, notebook: str, output_dir: str | Path | None,
@@ -736,5 +786,18 @@ def start_notebook(
     Returns
     -------
     NotebookRun
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import pandas as pd
+    >>> import resilience_analytics as ra
+    >>> out = tempfile.mkdtemp()
+    >>> run = ra.manifest.start_notebook("00-example", out, parameters={"city": "Example City"})
+    >>> run.folder.name, run.parameters
+    ('00-example', {'city': 'Example City'})
+    >>> _ = run.table(pd.DataFrame({"x": [1, 2, 3]}), "values")
+    >>> run.tables["tables/values.csv"]["rows"], (run.folder / "tables" / "values.csv").is_file()
+    (3, True)
     """
     return NotebookRun(notebook, output_dir, parameters or {})

@@ -419,6 +419,18 @@ def members(network: str) -> list[int]:
     Returns
     -------
     list of int
+
+    Examples
+    --------
+    Needs the real data (``RESILIENCE_DATA_DIR``, as in CI). The Hague joined 100 Resilient
+    Cities in 2016; the one deselected city is not a member:
+
+    >>> import resilience_analytics as ra
+    >>> ids = ra.networks.members("100rc")
+    >>> ra.cities.resolve("The Hague").city_id in ids, ids == sorted(set(ids))
+    (True, True)
+    >>> len(ra.networks.memberships("100rc")) - len(ids)
+    1
     """
     df = memberships(network)
     df = df[~df["status"].isin(["deselected", "applicant"])]

@@ -101,6 +101,18 @@ def get_data_dir() -> Path | None:
     -------
     pathlib.Path or None
         The folder, or ``None`` when neither the setting nor the variable is set.
+
+    Examples
+    --------
+    The setting wins over the environment variable:
+
+    >>> from pathlib import Path
+    >>> import resilience_analytics as ra
+    >>> saved = ra.settings.data_dir
+    >>> ra.settings.data_dir = Path("/srv/example-data")
+    >>> ra.settings.get_data_dir() == Path("/srv/example-data")
+    True
+    >>> ra.settings.data_dir = saved
     """
     return data_dir if data_dir is not None else _env_path("RESILIENCE_DATA_DIR",
                                                             repo_fallback=True)
@@ -113,6 +125,21 @@ def get_cache_dir() -> Path:
     -------
     pathlib.Path
         ``settings.cache_dir``, else ``RESILIENCE_CACHE_DIR``, else the user cache folder.
+
+    Examples
+    --------
+    >>> import os
+    >>> from pathlib import Path
+    >>> import resilience_analytics as ra
+    >>> saved = ra.settings.cache_dir
+    >>> ra.settings.cache_dir = "/tmp/example-cache"  # a str is accepted, a Path returned
+    >>> ra.settings.get_cache_dir() == Path("/tmp/example-cache")
+    True
+    >>> ra.settings.cache_dir = None  # unset: RESILIENCE_CACHE_DIR, else the user cache
+    >>> env = os.environ.get("RESILIENCE_CACHE_DIR")
+    >>> env is None or ra.settings.get_cache_dir() == Path(env)
+    True
+    >>> ra.settings.cache_dir = saved
     """
     if cache_dir is not None:
         return Path(cache_dir)
@@ -131,5 +158,15 @@ def get_figures_dir() -> Path:
     -------
     pathlib.Path
         ``settings.figures_dir``.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> import resilience_analytics as ra
+    >>> saved = ra.settings.figures_dir
+    >>> ra.settings.figures_dir = "report/figures"
+    >>> ra.settings.get_figures_dir() == Path("report/figures")
+    True
+    >>> ra.settings.figures_dir = saved
     """
     return Path(figures_dir)

@@ -218,6 +218,22 @@ class InputUncertaintyResult:
     runs : pandas.DataFrame
         One row per run: the factor values, ``block`` (``A``, ``B`` or ``AB_<factor>``) and the
         output ``mean_abs_rank_change``.
+
+    Examples
+    --------
+    Three fictional cities; an uncertain bonus ``shift`` in [0, 2.5] is added to city A's
+    score (nominal: the middle, 1.25, which ranks A second):
+
+    >>> import pandas as pd
+    >>> x = pd.Series([1.0, 2.0, 3.0], index=["Example A", "Example B", "Example C"])
+    >>> res = input_uncertainty(lambda shift: x + pd.Series([shift, 0.0, 0.0], index=x.index),
+    ...                         {"shift": (0.0, 2.5)}, n=16, seed=1)
+    >>> res.scores.shape, res.runs["block"].value_counts().to_dict()  # N (d + 2) runs
+    ((3, 48), {'A': 16, 'B': 16, 'AB_shift': 16})
+    >>> res.rank_stats.loc["Example A", ["nominal", "q05", "q95"]].tolist()
+    [2.0, 1.0, 3.0]
+    >>> res.indices.index.tolist()
+    ['shift']
     """
 
     scores: pd.DataFrame

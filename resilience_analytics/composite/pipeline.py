@@ -230,6 +230,28 @@ class Coin:
         Side results of steps (screening summary, treatment details, ...).
     weights : dict of str to pandas.DataFrame
         Named weight sets; ``"Original"`` holds the framework's weights.
+
+    Examples
+    --------
+    Four fictional cities, three indicators under one index:
+
+    >>> import pandas as pd
+    >>> from resilience_analytics.composite import Coin
+    >>> meta = pd.DataFrame({
+    ...     "Level": [1, 1, 1, 2], "iCode": ["parks", "shelters", "clinics", "Index"],
+    ...     "Parent": ["Index", "Index", "Index", None], "Direction": [1, 1, 1, 1],
+    ...     "Weight": [1.0, 1.0, 1.0, 1.0],
+    ...     "Type": ["Indicator", "Indicator", "Indicator", "Aggregate"]})
+    >>> data = pd.DataFrame({"uCode": ["A", "B", "C", "D"],  # four fictional cities
+    ...                      "parks": [10.0, 40.0, 25.0, 30.0],
+    ...                      "shelters": [1.0, 1.2, 3.0, 4.0], "clinics": [5.0, 9.0, 7.0, 6.0]})
+    >>> coin = Coin(data, meta)
+    >>> _ = coin.normalise("Raw", l_u=(1, 100)).aggregate()
+    >>> list(coin.data), list(coin.log)
+    (['Raw', 'Normalised', 'Aggregated'], ['normalise', 'aggregate'])
+    >>> res = coin.results()
+    >>> res.index.tolist(), res["Index"].round(2).tolist()
+    (['B', 'D', 'C', 'A'], [69.2, 64.25, 56.0, 1.0])
     """
 
     def __init__(

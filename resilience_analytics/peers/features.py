@@ -104,6 +104,25 @@ class FeatureSpec:
         ``proximity``: the zone width ``D`` in km.
     low_means_exposed : bool
         True for distances (a small value is more exposure).
+
+    Examples
+    --------
+    The known columns' specs are in :data:`FEATURES`; a rate's ``param`` turns events per
+    year into events per century before the log:
+
+    >>> import math
+    >>> import pandas as pd
+    >>> from resilience_analytics.peers.features import FEATURES, FeatureSpace
+    >>> spec = FEATURES["fl_rate"]
+    >>> spec.kind, spec.hazard, spec.param
+    ('rate', 'flood', 100)
+    >>> t = pd.DataFrame({"fl_rate": [0.0, 0.1, 1.0]},
+    ...                  index=pd.Index([1, 2, 3], name="city_id"))
+    >>> v = FeatureSpace.build(t, ["fl_rate"]).values[:, 0]
+    >>> bool(abs(v[1] - math.log1p(0.1 * spec.param)) < 1e-12)
+    True
+    >>> FEATURES["vo_nearest_km"].low_means_exposed  # a distance: small = exposed
+    True
     """
 
     kind: str

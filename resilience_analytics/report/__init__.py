@@ -110,6 +110,22 @@ def main(argv: list[str] | None = None) -> int:
 
     ``--write-parameter-cells`` rewrites the notebooks' parameter cells from :data:`PARAMETERS`
     (sources only); ``--check-parameter-cells`` exits 1 when one differs.
+
+    Examples
+    --------
+    In a source checkout, the committed notebooks' parameter cells match the spec:
+
+    >>> from resilience_analytics.report import main
+    >>> main(["--check-parameter-cells"])
+    0
+
+    A call that asks for nothing is refused (the message goes to stderr):
+
+    >>> try:
+    ...     main([])
+    ... except SystemExit as exit_:
+    ...     print("exit status", exit_.code)
+    exit status 2
     """
     import argparse
 

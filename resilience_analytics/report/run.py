@@ -336,6 +336,19 @@ class Report:
         The report's manifest.
     html : bool
         Whether ``index.html`` and the HTML exports were written.
+
+    Examples
+    --------
+    :func:`run_report` executes the notebooks and returns one (minutes, with the real data);
+    its folder is :func:`report_dir` of the city's name, which cannot leave ``out``:
+
+    >>> import resilience_analytics as ra
+    >>> from resilience_analytics.report import Report
+    >>> r = Report(path=ra.report.report_dir("build", "Example City"), city="Example City",
+    ...            notebooks=["01-data-sources", "02-hazard-profile"],
+    ...            seconds={"01-data-sources": 12.5, "02-hazard-profile": 30.0}, html=False)
+    >>> r.path.as_posix(), sum(r.seconds.values()), r.manifest
+    ('build/example-city', 42.5, {})
     """
 
     path: Path

@@ -56,6 +56,30 @@ class Verification:
         ``"pandas: 2.2.0 -> 3.1.1"``.
     changed_code : list of str
         Library version/commit and notebook sources that differ.
+
+    Examples
+    --------
+    :func:`verify` re-runs the notebooks and returns one; here two are made by hand to show
+    the rule: a changed package is reported but only a differing (or missing, extra,
+    edited) table makes the result not ``ok``.
+
+    >>> from pathlib import Path
+    >>> import pandas as pd
+    >>> from resilience_analytics.report import Verification
+    >>> diff = pd.DataFrame({"table": ["01-data-sources/tables/scores.csv"], "row": [0],
+    ...                      "column": ["score"], "recorded": ["0.5"], "rerun": ["0.25"]})
+    >>> same = Verification(Path("build/example-city"), differences=diff.iloc[:0],
+    ...                     tables_compared=3, changed_packages=["pandas: 2.2.0 -> 2.2.3"])
+    >>> same.ok
+    True
+    >>> v = Verification(Path("build/example-city"), differences=diff, tables_compared=3)
+    >>> v.ok
+    False
+    >>> print(v)
+    verify build/example-city: 3 table(s) compared
+    1 value(s) differ:
+      01-data-sources/tables/scores.csv row 0 column score: recorded 0.5 rerun 0.25
+    DIFFERENT: the re-run does not reproduce the recorded results
     """
 
     folder: Path
