@@ -56,10 +56,12 @@ from .normalise import normalise
 from .panel import build_panel, country_panel, panel_trends
 from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
 from .products import (
+    between_country_share,
     city_hazard_index,
     city_risk_index,
     hazard_goalposts,
     national_context,
+    position_text,
     screen_indicators,
     un_subregions,
 )
@@ -75,9 +77,11 @@ __all__ = [
     "remove_elements",
     "sobol_design",
     "sobol_estimates",
+    "between_country_share",
     "city_hazard_index",
     "city_risk_index",
     "hazard_goalposts",
+    "position_text",
     "national_context",
     "products",
     "screen_indicators",

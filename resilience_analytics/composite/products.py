@@ -44,6 +44,8 @@ if TYPE_CHECKING:
 __all__ = [
     "CONTEXT_SOURCES",
     "HAZARD_COMPONENTS",
+    "between_country_share",
+    "position_text",
     "city_hazard_index",
     "city_model",
     "city_risk_index",
@@ -720,3 +722,106 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
         return r["risk"]
 
     return model
+
+
+def between_country_share(score: pd.Series, country: pd.Series) -> float:
+    """Return the share of a score's variance that lies between countries (eta squared).
+
+    ``sum_c n_c (mean_c - mean)^2 / sum_i (x_i - mean)^2`` over the cities with a score: 1
+    means the score only says which country a city is in, 0 that countries do not differ on
+    average. The city products are meant to rank cities, not countries: this is the measure
+    (issue 14 found 0.956 for the old relative index).
+
+    Parameters
+    ----------
+    score, country : pandas.Series
+        Aligned on the same index (cities); missing scores are left out.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    ParameterError
+        If fewer than two cities have a score, or every score is the same.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.composite.products import between_country_share
+    >>> between_country_share(pd.Series([1.0, 1.0, 3.0, 3.0]), pd.Series(list("AABB")))
+    1.0
+    >>> between_country_share(pd.Series([1.0, 3.0, 1.0, 3.0]), pd.Series(list("AABB")))
+    0.0
+    """
+    import pandas as pd
+
+    d = pd.DataFrame({"s": score, "c": country}).dropna()
+    total = float(((d["s"] - d["s"].mean()) ** 2).sum())
+    if len(d) < 2 or total == 0:
+        raise ParameterError(
+            f"between_country_share needs at least two cities with different scores; got "
+            f"{len(d)} scored cities")
+    between = d.groupby("c")["s"].transform("mean")
+    return float(((between - d["s"].mean()) ** 2).sum() / total)
+
+
+def position_text(risk: pd.DataFrame, city_id: int) -> str:
+    """Say in one sentence where a city stands on the city risk index, with its caveats.
+
+    Parameters
+    ----------
+    risk : pandas.DataFrame
+        Result of :func:`city_risk_index` (any set of cities that includes ``city_id``).
+    city_id : int
+        GeoNames id of the city.
+
+    Returns
+    -------
+    str
+        Score, the three dimensions, global / in-country / in-subregion ranks, reliability,
+        where the national context came from, and, for a hazard index of 0, what that 0 means
+        (``frameworks/README.md``: no coastal-surge, sea-level, heat or drought component).
+
+    Raises
+    ------
+    ParameterError
+        If ``city_id`` is not a row of ``risk``.
+
+    Examples
+    --------
+    >>> from resilience_analytics.composite import products
+    >>> risk = products.city_risk_index(products.example_hazard_table(6))
+    >>> text = products.position_text(risk, risk.index[0])
+    >>> text.startswith("Example City") and "rank" in text
+    True
+    """
+    if city_id not in risk.index:
+        raise ParameterError(f"city {city_id!r} is not a row of the risk table "
+                             f"({len(risk)} cities)")
+    import pandas as pd
+
+    r = risk.loc[city_id]
+    n = int(risk["rank"].notna().sum())
+    name = r.get("name", city_id)
+
+    def rank(col: str) -> str:
+        v = r.get(col)
+        return "n/a" if v is None or pd.isna(v) else f"{int(v):,}"
+
+    region = r.get("un_subregion")
+    region = "its UN subregion" if region is None or pd.isna(region) else region
+    text = (
+        f"{name}: city risk index {r['risk']:.2f} of 10 (hazard {r['HE']:.2f}, vulnerability "
+        f"{r['VU']:.2f}, lack of coping capacity {r['CC']:.2f}); rank {rank('rank')} of "
+        f"{n:,} cities (1 = highest risk), {rank('rank_in_country')} in its country, "
+        f"{rank('rank_in_subregion')} in {region}; reliability {r['reliability']:.2f}; "
+        f"national context: {r['context_source']}."
+    )
+    if r["HE"] == 0:
+        text += (" A hazard index of 0 means none of the modelled hazards (earthquake, "
+                 "tropical cyclone, regional flood, tsunami, volcano) reaches its damaging "
+                 "threshold there; coastal storm surge, sea-level rise, heat and drought are "
+                 "not modelled, so 0 is not 'safe'.")
+    return text
