@@ -55,6 +55,7 @@ __all__ = [
     "DENSIFY_DEG",
     "coast_distance_km",
     "coastal",
+    "coastal_flags",
     "in_ocean",
     "urban_area_of",
 ]
@@ -384,3 +385,47 @@ def coastal(lat: Any, lon: Any, coastal_km: float = DEFAULT_COASTAL_KM,
         "coast_urban_area_km": d_urban,
         "coastal": basis <= coastal_km,
     })
+
+
+def coastal_flags(lat: Any, lon: Any, coastal_given: Any = None) -> np.ndarray:
+    """Return one boolean per city: the flags given, checked, or :func:`coastal` computed.
+
+    Used by the hazards that only concern coastal cities (tsunami, sea level).
+
+    Parameters
+    ----------
+    lat, lon : array-like
+        Degrees, one value per city.
+    coastal_given : array-like of bool, optional
+        Precomputed flags (e.g. the hazard table's ``coastal`` column).
+
+    Returns
+    -------
+    numpy.ndarray of bool
+
+    Raises
+    ------
+    ParameterError
+        If the flags given are not one per city.
+
+    Examples
+    --------
+    >>> from resilience_analytics.coast import coastal_flags
+    >>> coastal_flags([52.1, 50.4], [4.3, 30.5], [True, False]).tolist()
+    [True, False]
+    >>> coastal_flags([52.1], [4.3], [True, False])
+    Traceback (most recent call last):
+    ...
+    resilience_analytics.errors.ParameterError: coastal has 2 values for 1 cities; give one per city
+    """
+    import numpy as np
+
+    lat = np.atleast_1d(np.asarray(lat, float))
+    lon = np.atleast_1d(np.asarray(lon, float))
+    n = len(lat)
+    if coastal_given is None:
+        coastal_given = coastal(lat, lon)["coastal"].to_numpy()
+    flags = np.asarray(coastal_given, bool)
+    if flags.shape != (n,):
+        raise ParameterError(f"coastal has {flags.size} values for {n} cities; give one per city")
+    return flags

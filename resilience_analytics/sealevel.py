@@ -246,16 +246,11 @@ def sea_level_trend(lat: Any, lon: Any, *, coastal: Any = None, max_km: float = 
 
     check_positive("max_km", max_km)
     st = station_trends(min_years)
+    from . import coast
+
     lat = np.atleast_1d(np.asarray(lat, float))
     lon = np.atleast_1d(np.asarray(lon, float))
-    n = len(lat)
-    if coastal is None:
-        from . import coast
-
-        coastal = coast.coastal(lat, lon)["coastal"].to_numpy()
-    coastal = np.asarray(coastal, bool)
-    if coastal.shape != (n,):
-        raise ParameterError(f"coastal has {coastal.size} values for {n} cities; give one per city")
+    coastal = coast.coastal_flags(lat, lon, coastal)
     from scipy.spatial import cKDTree
 
     chord, idx = cKDTree(_rad(st["latitude"], st["longitude"])).query(_rad(lat, lon), k=1)

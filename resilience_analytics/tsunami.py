@@ -259,16 +259,12 @@ def tsunami_exposure(
 
     check_positive("radius_km", radius_km)
     since_year = _check_year(since_year)
+    from . import coast
+
     lat = np.atleast_1d(np.asarray(lat, float))
     lon = np.atleast_1d(np.asarray(lon, float))
     n = len(lat)
-    if coastal is None:
-        from . import coast
-
-        coastal = coast.coastal(lat, lon)["coastal"].to_numpy()
-    coastal = np.asarray(coastal, bool)
-    if coastal.shape != (n,):
-        raise ParameterError(f"coastal has {coastal.size} values for {n} cities; give one per city")
+    coastal = coast.coastal_flags(lat, lon, coastal)
     if observations is None:
         obs = runup_observations(since_year=since_year, min_validity=min_validity)
     else:
