@@ -492,7 +492,9 @@ _OPS = (">=", "<=", ">", "<", "==", "!=", "lt_or_na", "is_true", "is_false", "gt
 
 
 def _facts_path() -> Path:
-    return Path(__file__).resolve().parents[1] / "data" / "hazard_known_facts.csv"
+    from ._tables import project_table_path
+
+    return project_table_path("hazard_known_facts.csv")
 
 
 def known_facts(path: str | Path | None = None) -> pd.DataFrame:
