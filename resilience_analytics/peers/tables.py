@@ -72,13 +72,8 @@ def default_table() -> pd.DataFrame:
     >>> len(ra.peers.default_table())  # doctest: +SKIP
     34006
     """
-    try:
-        from .. import hazards
-    except ModuleNotFoundError as exc:  # pragma: no cover - until ra.hazards lands
-        raise ParameterError(
-            "no feature table given and resilience_analytics.hazards is not available "
-            f"({exc}); pass table= (a DataFrame indexed by city_id)"
-        ) from None
+    from .. import hazards
+
     return hazards.exposure()
 
 
