@@ -71,4 +71,3 @@ __all__ = [
     "who_can_teach",
     "write_template",
 ]
-

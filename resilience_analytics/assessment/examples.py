@@ -55,5 +55,3 @@ def example_assessment(which: str = "before") -> Assessment:
     0
     """
     return load_assessment(example_path(which))
-
-

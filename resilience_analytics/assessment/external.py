@@ -119,5 +119,3 @@ def beside_external(assessment: Assessment, city: str | int | None = None, *,
                (10.0 - out["inform_value"]) * 10.0)
     out.attrs["country"] = country
     return out
-
-

@@ -274,5 +274,3 @@ def crosswalk() -> pd.DataFrame:
         raise FrameworkError(f"crosswalk: unknown INFORM component(s) {bad_inform}; "
                              f"accepted {sorted(inform_ok)}")
     return cw
-
-

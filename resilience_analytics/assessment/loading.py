@@ -338,5 +338,3 @@ def _check_assessment(value: Any, what: str) -> None:
             f"{what}: expected an Assessment (from ra.assessment.load_assessment or "
             f"example_assessment), got {type(value).__name__} {value!r:.60}"
         )
-
-

@@ -2,9 +2,10 @@
 
 Examples
 --------
->>> from resilience_analytics.assessment import needs
->>> len(needs.themes_for_essential(8)) > 0
-True
+>>> from resilience_analytics.assessment import examples, needs
+>>> rows = needs.needs_from_gaps(examples.example_assessment("before"), n=2)
+>>> sorted(set(rows["essential"]))  # the two weakest essentials of the fictional city
+[5, 8]
 """
 
 from __future__ import annotations
@@ -308,5 +309,3 @@ def who_can_teach(assessment_or_city: Assessment | str | int, essential: int | s
         out["offers"] = matching.rank_offers(who, needs=needs.assign(city=name), k=k,
                                              **(offers_options or {}))
     return out
-
-

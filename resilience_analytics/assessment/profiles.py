@@ -161,5 +161,3 @@ def plot_profile(assessment: Assessment, *, kind: str = "radar", ax: Any = None,
 
         figures.save_figure(fig, save)
     return fig
-
-

@@ -168,5 +168,3 @@ def _write_xlsx(tmp: str, df: pd.DataFrame, level: str) -> None:
     ):
         readme.append(line)
     wb.save(tmp)
-
-
