@@ -264,7 +264,7 @@ def test_needs_from_gaps_follow_the_needs_format():
     assert needs["entry_id"].is_unique
     assert set(needs["role"]) == {"need"} and set(needs["provider_type"]) == {"city"}
     assert set(needs["essential"]) == {8, 5, 3}
-    themes = A._themes().set_index("theme")["_ess"]
+    themes = A.needs._themes().set_index("theme")["_ess"]  # private helper of assessment.needs
     for t, e in zip(needs["theme"], needs["essential"], strict=True):
         assert e in themes[t]
     assert needs["description"].str.contains("fictional|Essential", regex=True).all()
