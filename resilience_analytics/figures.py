@@ -980,7 +980,28 @@ def _card_rows(row: Any) -> list[tuple[str, str, str, list[str]]]:
             parts.append(f"highest water {h:.1f} m")
         out.append(("Tsunami", level("ts_level"), "; ".join(parts) or "no tsunami observed",
                     ["ts_level", "ts_rate_per_century", "ts_max_height_m"]))
+    if "coastal" in row.index:
+        # no public city-level storm-surge model in the data: say so, with what is measured
+        coastal = bool(row["coastal"]) if not _isna_scalar(row["coastal"]) else False
+        if coastal:
+            trend, se = _num(row, "slr_trend_mm_yr"), _num(row, "slr_trend_se_mm_yr")
+            km = _num(row, "slr_station_km")
+            cf = "coastal city; storm surge not modelled (no city-level surge model in the data)"
+            if math.isfinite(trend):
+                cf += (f"; relative sea level {trend:+.1f} ± {se:.1f} mm/yr at a tide gauge "
+                       f"{km:.0f} km away")
+        else:
+            cf = f"inland ({_num(row, 'coast_distance_km'):.0f} km from the coast)"
+        out.append(("Coastal flood", "not assessed", cf,
+                    ["coastal", "slr_trend_mm_yr", "slr_trend_se_mm_yr", "slr_station_km"]))
     return out
+
+
+def _isna_scalar(value: Any) -> bool:
+    """``pandas.isna`` for one value, without importing pandas at module import."""
+    import pandas as pd
+
+    return bool(pd.isna(value))
 
 
 def hazard_card(city_row: Any, *, title: str | None = None) -> Figure:

@@ -190,3 +190,20 @@ def test_heatmap_and_world_map_use_human_labels():
 def test_world_map_colour_bar_is_labelled_with_unit():
     fig = ra.figures.world_map(pd.Series({"NLD": 1.5, "UKR": 4.0}, name="inform_risk"))
     assert fig.axes[1].get_xlabel() == "INFORM risk (country) (0-10)"
+
+
+def test_hazard_card_says_coastal_flooding_is_not_modelled():
+    row = pd.Series({"name": "Example City", "eq_level": "low", "eq_pga_475yr_g": 0.05,
+                     "eq_pga_2475yr_g": 0.12, "tc_level": "very low", "tc_wind_100yr_kt": None,
+                     "tc_wind_max_kt": 0.0, "tc_storms_34kt": 0, "fl_level": "low",
+                     "fl_rate": 0.03, "coastal": True, "slr_trend_mm_yr": 2.41,
+                     "slr_trend_se_mm_yr": 0.08, "slr_station_km": 16.5,
+                     "coast_distance_km": 3.0})
+    texts = [t.get_text() for t in ra.figures.hazard_card(row).axes[0].texts]
+    i = texts.index("Coastal flood")
+    assert texts[i + 1] == "not assessed"
+    assert "storm surge not modelled" in texts[i + 2] and "+2.4 ± 0.1 mm/yr" in texts[i + 2]
+    inland = ra.figures.hazard_card(pd.concat([row.drop(["coastal", "coast_distance_km"]),
+                                               pd.Series({"coastal": False,
+                                                          "coast_distance_km": 250.0})]))
+    assert any("inland (250 km" in t.get_text() for t in inland.axes[0].texts)
