@@ -162,8 +162,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="build", help="parent folder of the report folders "
                    "(default: build)")
     p.add_argument("-p", "--parameter", nargs=2, action="append", metavar=("NAME", "VALUE"),
-                   help="a suite parameter, e.g. -p tsunami_radius_km 30; every notebook that uses it "
-                   "receives it (see --list-parameters)")
+                   help="a suite parameter, e.g. -p tsunami_radius_km 30; every notebook that "
+                   "uses it receives it (see --list-parameters)")
     p.add_argument("--notebooks", nargs="+", metavar="NB",
                    help="run only these notebooks of the suite (02 or 02-hazard-profile)")
     p.add_argument("--engine", choices=("serial", "dask"), default="serial",

@@ -55,7 +55,6 @@ Examples
 from __future__ import annotations
 
 import json
-import warnings
 from typing import TYPE_CHECKING, Any
 
 from . import _geo, _io, catalogs, datasets, earthquake, gmpe, settings

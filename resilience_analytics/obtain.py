@@ -326,13 +326,15 @@ def obtain(
     >>> from resilience_analytics.obtain import obtain
     >>> folder = Path(tempfile.mkdtemp())
     >>> tsv = folder / "export.tsv"
-    >>> _ = tsv.write_text('"Search Parameters"\\t"Year"\\t"Mag"\\n"[]"\\t\\t\\n\\t2001\\t6.1\\n')
+    >>> tab, nl = chr(9), chr(10)
+    >>> rows = [['"Search Parameters"', '"Year"', '"Mag"'], ['"[]"', "", ""], ["", "2001", "6.1"]]
+    >>> _ = tsv.write_text(nl.join(tab.join(r) for r in rows) + nl)
     >>> out = obtain("ncei_significant_earthquakes", source=tsv, dest=folder / "out")
     >>> bool(out["matches"].iloc[0])  # fictional bytes: not the tested copy, and it says so
     False
     >>> (folder / "out" / "ncei_significant_earthquakes" /
-    ...  "ncei_significant_earthquakes_2150bc_2024.csv").read_text()
-    'Year,Mag\\n2001.0,6.1\\n'
+    ...  "ncei_significant_earthquakes_2150bc_2024.csv").read_text().splitlines()
+    ['Year,Mag', '2001.0,6.1']
     """
     import pandas as pd
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from resilience_analytics import datasets, obtain, settings
+from resilience_analytics import obtain, settings
 from resilience_analytics.errors import DataFileError, ParameterError
 
 

@@ -35,7 +35,7 @@ Examples
 >>> ra.report.validate_parameters({"tsunami_radius_km": "1e308"})  # doctest: +ELLIPSIS
 Traceback (most recent call last):
 ...
-resilience_analytics.errors.ParameterError: tsunami_radius_km='1e308' is not accepted; ... [5.0, 200.0] (km)
+resilience_analytics.errors.ParameterError: tsunami_radius_km='1e308' is not accepted; ... (km)
 """
 
 from __future__ import annotations
