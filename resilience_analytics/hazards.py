@@ -58,7 +58,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from . import _geo, _io, catalogs, datasets, earthquake, gmpe, settings
-from ._validate import check_choice, check_positive
+from ._validate import check_choice, check_number, check_positive
 from .errors import DataFileError, ParameterError
 
 if TYPE_CHECKING:
@@ -289,14 +289,14 @@ def _nonempty(df: pd.DataFrame, what: str) -> pd.DataFrame:
     return df
 
 
-def _earthquake(lat, lon, p: dict) -> dict:
+def _earthquake(lat, lon) -> dict:
     """Hazard-v2 earthquake columns: logic in :mod:`resilience_analytics.earthquake`."""
     out = earthquake.city_hazard(lat, lon)
     out["eq_deaths_ncei_100km"] = earthquake.deaths_near(lat, lon)
     return out
 
 
-def _cyclone(lat, lon, p: dict) -> tuple[dict, dict]:
+def _cyclone(lat, lon) -> tuple[dict, dict]:
     from . import cyclone
 
     _nonempty(catalogs.cyclone_tracks("jtwc"), "IBTrACS jtwc")
@@ -688,10 +688,11 @@ def exposure(
                                              list(catalogs.TSUNAMI_VALIDITY)),
         "volcano_km": check_positive("volcano_km", volcano_km),
         "coastal_km": check_positive("coastal_km", coastal_km),
-        "tsunami_since_year": _check_int("tsunami_since_year", tsunami_since_year),
+        "tsunami_since_year": check_number("tsunami_since_year", tsunami_since_year,
+                                           integer=True),
         "slr_max_km": check_positive("slr_max_km", slr_max_km),
-        "slr_min_years": _check_int("slr_min_years", slr_min_years),
-        "reference_year": _check_int("reference_year", reference_year),
+        "slr_min_years": check_number("slr_min_years", slr_min_years, integer=True),
+        "reference_year": check_number("reference_year", reference_year, integer=True),
     }
     if hazards is None:
         chosen = list(HAZARDS)
@@ -735,16 +736,7 @@ def exposure(
     return out
 
 
-def _check_int(name: str, value: Any) -> int:
-    import numbers
-
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ParameterError(f"{name} must be an integer year, got {value!r}")
-    return int(value)
-
-
 def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.DataFrame, dict]:
-    import numpy as np
     import pandas as pd
 
     lat = df["latitude"].to_numpy(float)
@@ -752,10 +744,10 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
     cols: dict[str, Any] = {}
     coverage: dict[str, Any] = {}
     if "earthquake" in chosen:
-        cols.update(_earthquake(lat, lon, params))
+        cols.update(_earthquake(lat, lon))
         coverage["earthquake"] = earthquake.COVERAGE
     if "cyclone" in chosen:
-        tc, info = _cyclone(lat, lon, params)
+        tc, info = _cyclone(lat, lon)
         cols.update(tc)
         coverage.update(info)
     if "flood" in chosen:
@@ -820,9 +812,6 @@ def _compute(df: pd.DataFrame, params: dict, chosen: list[str]) -> tuple[pd.Data
             out["country_iso3"].notna(), None).to_numpy())
         joined.index = out.index
         out = pd.concat([out, joined], axis=1)
-    for c in out.columns:
-        if out[c].dtype == np.float64 and c.endswith(("_count", "_m6")):
-            out[c] = out[c].astype(np.int64)
     return out, coverage
 
 
