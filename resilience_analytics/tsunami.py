@@ -83,10 +83,6 @@ LEVELS = ("very low", "low", "medium", "high")
 #: Observed water height (m) from which a city is "medium" / "high" (JMA 2013 categories).
 LEVEL_THRESHOLDS_M = {"medium": 1.0, "high": 3.0}
 
-_OUT = ["ts_events_observed", "ts_rate_per_century", "ts_max_height_m", "ts_deaths_near",
-        "ts_level", "ts_runups_near"]
-
-
 def _event_validity() -> pd.DataFrame:
     """event_id -> NCEI validity for every source event, with or without a location."""
     import pandas as pd
