@@ -567,10 +567,9 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
     felt = np.zeros(n, np.int64)
     curve = np.zeros((n, len(levels)))
     ln_felt = np.log(FELT_PGA_G)
-    lo, hi = 0.0, 0.0
     from scipy.special import ndtr
 
-    lo, hi = ndtr(-3.0), ndtr(3.0)
+    lo, hi = ndtr(-3.0), ndtr(3.0)  # the ±3σ truncation of the normal
     for b0 in range(0, len(cat), block):
         sl = slice(b0, min(b0 + block, len(cat)))
         # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
