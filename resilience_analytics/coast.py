@@ -119,12 +119,12 @@ def _derived(stem: str, filename: str, build) -> np.ndarray:
     path = settings.get_cache_dir() / "hazards" / f"{stem}_{entry.sha256[:16]}.npy"
     key = str(path)
     if key not in _MEMO:
-        if path.is_file():
-            _MEMO[key] = np.load(path)
-        else:
+        # a truncated or corrupt cache file is discarded (with a CacheWarning) and rebuilt
+        arr = _io.read_cache(path, lambda p: np.load(p, allow_pickle=False))
+        if arr is None:
             arr = build()
             _io.atomic_write(path, lambda tmp: np.save(tmp, arr))
-            _MEMO[key] = arr
+        _MEMO[key] = arr
     return _MEMO[key]
 
 
