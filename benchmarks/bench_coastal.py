@@ -16,22 +16,8 @@ import argparse
 import os
 import resource
 import tempfile
-import time
 
-
-def _cpu() -> float:
-    r = resource.getrusage(resource.RUSAGE_SELF)
-    return r.ru_utime + r.ru_stime
-
-
-class Clock:
-    def __enter__(self):
-        self.w, self.c = time.perf_counter(), _cpu()
-        return self
-
-    def __exit__(self, *exc):
-        self.wall = time.perf_counter() - self.w
-        self.cpu = _cpu() - self.c
+from bench_hazards import Clock  # same wall/CPU timer (run as a script: benchmarks/ on path)
 
 
 def main() -> None:
