@@ -55,6 +55,7 @@ import numpy as np
 import pandas as pd
 
 from . import catalogs, windfield
+from ._geo import EARTH_RADIUS_KM
 from ._validate import check_positive
 from .errors import DataFileError, ParameterError
 
@@ -80,7 +81,6 @@ LEVELS = ("very low", "low", "medium", "high")
 THINKHAZARD_WIND_KT = 80.0 / 1.852
 #: ThinkHazard ``CY`` return periods (years) for high, medium, low.
 THINKHAZARD_RETURN_PERIODS = {"high": 50.0, "medium": 100.0, "low": 1000.0}
-_EARTH_R_KM = 6371.0088
 
 
 def _levels(codes: np.ndarray) -> pd.Categorical:
@@ -174,8 +174,8 @@ def track_samples(tracks: pd.DataFrame | None = None, *, step_h: float = 1.0,
     dlon = catalogs.wrap_longitude(lon[i1] - lon[i0])
     dlat = lat[i1] - lat[i0]
     latm = np.radians((lat[i0] + lat[i1]) / 2)
-    seg_e = _EARTH_R_KM * np.cos(latm) * np.radians(dlon) * 1000.0 / (dt[i0] * 3600.0)
-    seg_n = _EARTH_R_KM * np.radians(dlat) * 1000.0 / (dt[i0] * 3600.0)
+    seg_e = EARTH_RADIUS_KM * np.cos(latm) * np.radians(dlon) * 1000.0 / (dt[i0] * 3600.0)
+    seg_n = EARTH_RADIUS_KM * np.radians(dlat) * 1000.0 / (dt[i0] * 3600.0)
     # translation of a point = its outgoing segment, or the incoming one at a track's end
     ve = np.zeros(len(lat))
     vn = np.zeros(len(lat))
@@ -252,7 +252,7 @@ def storm_winds(lat: Any, lon: Any, *, samples: pd.DataFrame | None = None,
     >>> storm_winds([20.0, 20.0], [120.3, 125.0], samples=s)["city"].tolist()  # 2nd: 520 km
     [0]
     """
-    from .hazards import _arc_km, _chord, _tree
+    from ._geo import _arc_km, _chord, _tree
 
     max_dist_km = check_positive("max_dist_km", max_dist_km)
     lat = np.asarray(lat, float)
@@ -278,7 +278,7 @@ def storm_winds(lat: Any, lon: Any, *, samples: pd.DataFrame | None = None,
     cols = {c: samples[c].to_numpy(float) for c in
             ("vmax_kt", "dp_hpa", "vt_east_ms", "vt_north_ms")}
     s_season = samples["season"].to_numpy(np.int64)
-    from .hazards import _rad
+    from ._geo import _rad
 
     xyz = _rad(s_lat, s_lon)
     n_storms = int(s_storm.max()) + 1
