@@ -377,7 +377,8 @@ def gpd_return_level(threshold: Any, k: Any, sigma: Any, rate: Any, period_yr: f
 
     With ``rate`` = annual rate of peaks above ``threshold``: ``x_T = u + σ/k (1 - (λT)^-k)``
     (``u + σ ln(λT)`` when ``k = 0``); NA where ``λT ≤ 1`` (the level would lie below the
-    threshold).
+    threshold). This is the GPD return level of Coles (2001, §4.3.3) written with Hosking &
+    Wallis's (1987) shape ``k = -ξ``.
 
     Parameters
     ----------
