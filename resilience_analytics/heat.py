@@ -47,6 +47,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from . import datasets, settings
+from ._validate import require_columns
 from .errors import DataFileError, ParameterError
 
 if TYPE_CHECKING:
@@ -99,10 +100,8 @@ def _series(data_key: str) -> pd.DataFrame:
     import pandas as pd
 
     raw = datasets.read(DATASET, _FILE)
-    need = ["dt", "AverageTemperature", "City", "Country", "Latitude", "Longitude"]
-    missing = [c for c in need if c not in raw.columns]
-    if missing:
-        raise DataFileError(f"{DATASET}/{_FILE}: missing column(s) {missing}")
+    require_columns(raw, ["dt", "AverageTemperature", "City", "Country", "Latitude",
+                          "Longitude"], f"{DATASET}/{_FILE}")
     return pd.DataFrame({
         "dt": pd.to_datetime(raw["dt"], errors="raise"),
         "temperature_c": pd.to_numeric(raw["AverageTemperature"], errors="coerce"),
