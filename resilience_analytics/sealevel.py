@@ -149,8 +149,9 @@ def _station_trends(min_years: int, data_key: str) -> pd.DataFrame:
     path = (settings.get_cache_dir() / "hazards"
             / f"psmsl_trends_v{_TREND_VERSION}_{min_years}_{entry_a.sha256[:12]}_"
             f"{entry_s.sha256[:12]}.parquet")
-    if path.is_file():
-        return pd.read_parquet(path)
+    cached = _io.read_cache(path, pd.read_parquet)  # a corrupt file is discarded and rebuilt
+    if cached is not None:
+        return cached
     ann = datasets.read(DATASET, _ANNUAL, dtype={"attention_flag": str})
     require_columns(ann, ["station_id", "year", "msl_mm", "attention_flag"], f"{DATASET}/{_ANNUAL}")
     st = datasets.read(DATASET, _STATIONS)
