@@ -185,6 +185,9 @@ def compare_inform(table: pd.DataFrame, hazards: list[str] | None = None, *,
                    n_outliers: int = 5, inform: pd.DataFrame | None = None) -> pd.DataFrame:
     """Return Spearman ρ between country aggregates of city columns and INFORM components.
 
+    ρ is Spearman's (1904) rank correlation with its two-sided p-value, as computed by
+    :func:`scipy.stats.spearmanr`.
+
     Parameters
     ----------
     table : pandas.DataFrame
