@@ -287,8 +287,12 @@ def save_map(m: Any, path: str | os.PathLike) -> Path:
 # --------------------------------------------------------------------------- assets
 
 
+@functools.cache
 def _leaflet_assets() -> tuple[str, str]:
-    """Return (leaflet.js, leaflet.css with images as data URIs) from the shipped wheel."""
+    """Return (leaflet.js, leaflet.css with images as data URIs) from the shipped wheel.
+
+    Memoised: every inline map embeds the same ~170 kB, read and base64-encoded once.
+    """
     import base64
     from importlib import resources
 
