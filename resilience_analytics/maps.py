@@ -457,7 +457,10 @@ def _quantize(geom: Any, ndigits: int) -> dict:
         polys = [p for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")
                  for p in getattr(g, "geoms", [g])]
         return {"k": "M", "m": m, "q": [polygon(p) for p in polys]}
-    raise ParameterError(f"cannot draw a {kind} geometry")
+    raise ParameterError(
+        f"cannot draw a {kind} geometry; accepted: Polygon, MultiPolygon, LineString, "
+        "MultiLineString, GeometryCollection (its polygons are drawn)"
+    )
 
 
 @functools.cache
