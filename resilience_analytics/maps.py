@@ -1484,11 +1484,3 @@ def country_choropleth(
     _ensure_layer_control(m)
     return stabilize_ids(m)
 
-
-def _round_geometry(geom: dict, ndigits: int = 3) -> dict:
-    def rnd(c):
-        if isinstance(c, list | tuple) and c and isinstance(c[0], int | float):
-            return [round(float(v), ndigits) for v in c]
-        return [rnd(x) for x in c]
-
-    return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}
