@@ -203,10 +203,9 @@ def repository_root() -> Path | None:
     >>> root is None or (root / "pyproject.toml").is_file()
     True
     """
-    root = Path(__file__).resolve().parents[1]
-    if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir():
-        return root
-    return None
+    from .settings import _repo_root  # one rule; settings sits below _io in the layers
+
+    return _repo_root()
 
 
 def atomic_to_parquet(df: Any, path: str | os.PathLike) -> Path:

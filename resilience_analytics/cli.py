@@ -33,8 +33,7 @@ __all__ = ["build_parser", "main"]
 def _summary(args: argparse.Namespace) -> int:
     from . import cities, datasets
 
-    text = args.city.strip()
-    city = cities.resolve(int(text) if text.isdigit() else text)
+    city = cities.as_city(args.city)  # a name or a GeoNames id, text or digits
     print(f"{city.name}, {city.country_name} (GeoNames {city.city_id}): "
           f"{city.latitude:.4f}, {city.longitude:.4f}; population {city.population:,}")
     cat = datasets.catalog(verify=True)

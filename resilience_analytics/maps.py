@@ -287,8 +287,12 @@ def save_map(m: Any, path: str | os.PathLike) -> Path:
 # --------------------------------------------------------------------------- assets
 
 
+@functools.cache
 def _leaflet_assets() -> tuple[str, str]:
-    """Return (leaflet.js, leaflet.css with images as data URIs) from the shipped wheel."""
+    """Return (leaflet.js, leaflet.css with images as data URIs) from the shipped wheel.
+
+    Memoised: every inline map embeds the same ~170 kB, read and base64-encoded once.
+    """
     import base64
     from importlib import resources
 
@@ -453,7 +457,10 @@ def _quantize(geom: Any, ndigits: int) -> dict:
         polys = [p for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")
                  for p in getattr(g, "geoms", [g])]
         return {"k": "M", "m": m, "q": [polygon(p) for p in polys]}
-    raise ParameterError(f"cannot draw a {kind} geometry")
+    raise ParameterError(
+        f"cannot draw a {kind} geometry; accepted: Polygon, MultiPolygon, LineString, "
+        "MultiLineString, GeometryCollection (its polygons are drawn)"
+    )
 
 
 @functools.cache
@@ -1477,11 +1484,3 @@ def country_choropleth(
     _ensure_layer_control(m)
     return stabilize_ids(m)
 
-
-def _round_geometry(geom: dict, ndigits: int = 3) -> dict:
-    def rnd(c):
-        if isinstance(c, list | tuple) and c and isinstance(c[0], int | float):
-            return [round(float(v), ndigits) for v in c]
-        return [rnd(x) for x in c]
-
-    return {"type": geom["type"], "coordinates": rnd(geom["coordinates"])}

@@ -42,7 +42,7 @@ __all__ = [
 
 def _repo_root() -> Path | None:
     """Return the source checkout's root (``pyproject.toml`` beside this package), or None."""
-    # the same rule as ``_io.repository_root`` (settings sits below _io in the layers)
+    # ``_io.repository_root`` calls this (settings may not import _io: the layer contract)
     root = Path(__file__).resolve().parents[1]
     return root if (root / "pyproject.toml").is_file() and (root / "notebooks").is_dir() else None
 

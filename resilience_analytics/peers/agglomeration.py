@@ -198,6 +198,7 @@ def agglomerations(table: pd.DataFrame, *, rule: str = "urban_area",
                         "is_representative": rep == np.arange(n)}, index=table.index)
     out["how"] = out["how"].astype("string")
     out.attrs["note"] = (note + "each agglomeration is represented by its largest city")
-    _CACHE.clear() if len(_CACHE) > 8 else None
+    if len(_CACHE) > 8:  # a few tables per session; bound the memory
+        _CACHE.clear()
     _CACHE[key] = out
     return out.copy()

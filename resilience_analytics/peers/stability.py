@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .._validate import check_table
 from ..errors import ParameterError
 from .features import FEATURES
 from .tables import _table, feature_space
@@ -233,9 +234,8 @@ def plot_stability(result: pd.DataFrame, *, ax: Any = None, save: str | None = N
     """
     import matplotlib.pyplot as plt
 
-    if not isinstance(result, pd_type()) or not {"group", "alternative", "jaccard"} <= set(
-            result.columns):
-        raise ParameterError("result must be the table returned by ra.peers.stability")
+    check_table(result, ["group", "alternative", "jaccard"],
+                "result (the table returned by ra.peers.stability)")
     if ax is None:
         fig, ax = plt.subplots(figsize=(8.5, 0.28 * max(len(result), 4) + 1.2))
     else:
@@ -261,8 +261,3 @@ def plot_stability(result: pd.DataFrame, *, ax: Any = None, save: str | None = N
         fig.savefig(save, dpi=150)
     return fig
 
-
-def pd_type():
-    import pandas as pd
-
-    return pd.DataFrame

@@ -19,7 +19,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from ..errors import (
-    AmbiguousCityError,
     DataNotFoundError,
     ParameterError,
     UnknownCityError,
@@ -202,7 +201,7 @@ def locate(city: str | int, table: pd.DataFrame) -> int:
     """Return the ``city_id`` (a row of ``table``) that ``city`` names.
 
     A name is first looked up exactly in ``table["name"]`` (so fictional example tables work);
-    otherwise it is resolved with :func:`resilience_analytics.cities.resolve`, which accepts any
+    otherwise it is resolved with :func:`resilience_analytics.cities.as_city`, which accepts any
     spelling ("Den Haag", "Kiev") and suggests close names when it knows none.
 
     Parameters
@@ -248,10 +247,7 @@ def locate(city: str | int, table: pd.DataFrame) -> int:
         hits = table.index[(table["name"] == city).to_numpy(dtype=bool, na_value=False)]
         if len(hits) == 1:
             return int(hits[0])
-    try:
-        found = cities.resolve(city)
-    except (UnknownCityError, AmbiguousCityError):
-        raise
+    found = cities.as_city(city)
     if found.city_id in table.index:
         return int(found.city_id)
     raise UnknownCityError(

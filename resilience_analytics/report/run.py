@@ -73,8 +73,8 @@ def _resolve_city(name: str, value: Any, country: str | None) -> City:
 
     if isinstance(value, cities.City):
         return value
-    city = cities.resolve(value, country=country) if isinstance(value, str) \
-        else cities.resolve(int(value))
+    city = cities.as_city(value, country=country) if isinstance(value, str) \
+        else cities.as_city(int(value))
     if country is not None and not isinstance(value, str):
         iso3 = cities.country_iso3(country)
         if city.country_iso3 != iso3:

@@ -267,7 +267,7 @@ def _verify_plan(folder: Path, manifest: dict, suite: Suite, *,
         for k, v in params.items():
             if P.by_name(suite.parameters)[k].type == "city":
                 try:
-                    c = cities.resolve(v)
+                    c = cities.as_city(v)
                 except ResilienceError as exc:
                     raise ManifestError(f"{where}: {k}={P._show(v)}: {exc}") from None
                 params[k] = int(c.city_id)
