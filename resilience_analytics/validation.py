@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._validate import check_choice, check_table
-from .errors import DataFileError, ParameterError
+from .errors import DataFileError, ParameterError, ResilienceError
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -585,8 +585,8 @@ def check_known_facts(table: pd.DataFrame, facts: pd.DataFrame | None = None) ->
 
     def value_of(city: str, iso: str, col: str):
         try:
-            cid = int(city) if str(city).isdigit() else cities.resolve(city, iso or None).city_id
-        except Exception:  # UnknownCityError / AmbiguousCityError: reported as missing
+            cid = cities.as_city(city, iso or None).city_id
+        except ResilienceError:  # unknown or ambiguous city, bad id: reported as missing
             return None, False
         if cid not in table.index:
             return None, False
