@@ -686,6 +686,7 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
     own = {"drop", "hazard_weights", "risk_weights", "impute"}
     tables: dict[str, Any] = {}
     contexts: dict[str, Any] = {}
+    goalposts = hazard_goalposts()  # read and checked once, not once per replication
 
     def table(params):
         nonlocal exposure
@@ -711,7 +712,7 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
         ex = table(params)
         drop = f.get("drop")
         hi = city_hazard_index(ex, drop=[drop] if drop else (),
-                               weights=f.get("hazard_weights"))
+                               weights=f.get("hazard_weights"), goalposts=goalposts)
         if product == "hazard":
             return hi["hazard_index"]
         imp = f.get("impute", "subregion_median")
