@@ -54,7 +54,13 @@ from .gsa import drivers, input_uncertainty, remove_elements, sobol_design, sobo
 from .impute import data_availability, impute, screen
 from .normalise import normalise
 from .panel import build_panel, country_panel, panel_trends
-from .pipeline import Coin, build_example_coin, rank_desc, weights_frame
+from .pipeline import (
+    Coin,
+    build_example_coin,
+    example_city_coin,
+    rank_desc,
+    weights_frame,
+)
 from .products import (
     between_country_share,
     city_hazard_index,
@@ -109,6 +115,7 @@ __all__ = [
     "aggregate_values",
     "build_city_index",
     "build_example_coin",
+    "example_city_coin",
     "check_framework",
     "city_coin",
     "city_framework",

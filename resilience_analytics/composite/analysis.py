@@ -87,7 +87,8 @@ def correlations(
 def cronbach_alpha(coin: Coin, dset: str = "Normalised", *, code: str | None = None) -> float:
     """Cronbach's alpha of the children of ``code`` (default: all indicators), complete cases.
 
-    ``alpha = k/(k-1) * (1 - sum(var_i) / var(sum_i))``.
+    ``alpha = k/(k-1) * (1 - sum(var_i) / var(sum_i))`` (Cronbach 1951; OECD/JRC Handbook
+    2008, step 4 multivariate analysis).
 
     Examples
     --------
@@ -111,6 +112,9 @@ def cronbach_alpha(coin: Coin, dset: str = "Normalised", *, code: str | None = N
 def pca(coin: Coin, dset: str = "Normalised", *, code: str | None = None
         ) -> tuple[pd.Series, pd.DataFrame]:
     """PCA of the (standardised) children of ``code`` or of all indicators; complete cases.
+
+    Principal components (Pearson 1901; Hotelling 1933) from the SVD of the z-scores, i.e.
+    of their correlation matrix.
 
     Returns
     -------

@@ -108,8 +108,9 @@ def decode(U: np.ndarray, factors: dict[str, Any]) -> list[dict[str, Any]]:
 def sobol_design(d: int, n: int, *, seed: int | None = None) -> np.ndarray:
     """COINr's design ``[A; B; AB_1; ...; AB_d]`` from a scrambled Sobol sequence.
 
-    ``A`` and ``B`` are the first and last d columns of ``n`` points of a scrambled Sobol
-    sequence of dimension 2d (scipy.stats.qmc; Owen scrambling), which makes them independent
+    ``A`` and ``B`` are the first and last d columns of ``n`` points of a scrambled Sobol'
+    sequence (Sobol' 1967) of dimension 2d (``scipy.stats.qmc.Sobol``, whose scrambling is
+    a linear matrix scramble plus digital shift, Matoušek 1998), which makes them independent
     samples; COINr draws them by plain Monte Carlo.
 
     Returns

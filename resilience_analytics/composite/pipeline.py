@@ -36,7 +36,8 @@ from . import framework as _fw
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["Coin", "build_example_coin", "rank_desc", "resolve_methods", "weights_frame"]
+__all__ = ["Coin", "build_example_coin", "example_city_coin", "rank_desc", "resolve_methods",
+           "weights_frame"]
 
 STEPS = ("denominate", "impute", "screen", "treat", "normalise", "aggregate")
 DEFAULT_NAMES = {
@@ -737,3 +738,28 @@ def build_example_coin(up_to: str | None = None) -> Coin:
     for f in calls[:stop]:
         f(coin)
     return coin
+
+
+def example_city_coin() -> Coin:
+    """Four fictional cities (A–D), three indicators under one index: a Coin for examples.
+
+    The same set-up as the :class:`Coin` example (raw data only); the docstrings of
+    :func:`uncertainty`, :func:`sensitivity` and :func:`pca_weights` start from it.
+
+    Examples
+    --------
+    >>> coin = example_city_coin()
+    >>> coin.data["Raw"].shape
+    (4, 3)
+    """
+    import pandas as pd
+
+    meta = pd.DataFrame({
+        "Level": [1, 1, 1, 2], "iCode": ["parks", "shelters", "clinics", "Index"],
+        "Parent": ["Index", "Index", "Index", None], "Direction": [1, 1, 1, 1],
+        "Weight": [1.0, 1.0, 1.0, 1.0],
+        "Type": ["Indicator", "Indicator", "Indicator", "Aggregate"]})
+    data = pd.DataFrame({"uCode": ["A", "B", "C", "D"],
+                         "parks": [10.0, 40.0, 25.0, 30.0],
+                         "shelters": [1.0, 1.2, 3.0, 4.0], "clinics": [5.0, 9.0, 7.0, 6.0]})
+    return Coin(data, meta)

@@ -32,6 +32,7 @@ np.True_
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -180,6 +181,13 @@ def un_subregions() -> pd.DataFrame:
     >>> un_subregions().loc[["NLD", "TWN"], "un_subregion"].tolist()
     ['Western Europe', 'Eastern Asia']
     """
+    return _un_subregions_table().copy()
+
+
+@functools.lru_cache(maxsize=1)
+def _un_subregions_table() -> pd.DataFrame:
+    # Read once per process: city_model() calls city_hazard_index() once per replication of
+    # an uncertainty analysis, and re-parsing the package's TSV each time is wasted work.
     import country_converter
     import pandas as pd
 
@@ -678,6 +686,7 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
     own = {"drop", "hazard_weights", "risk_weights", "impute"}
     tables: dict[str, Any] = {}
     contexts: dict[str, Any] = {}
+    goalposts = hazard_goalposts()  # read and checked once, not once per replication
 
     def table(params):
         nonlocal exposure
@@ -703,7 +712,7 @@ def city_model(exposure=None, *, product: str = "risk", exposure_fn=None,
         ex = table(params)
         drop = f.get("drop")
         hi = city_hazard_index(ex, drop=[drop] if drop else (),
-                               weights=f.get("hazard_weights"))
+                               weights=f.get("hazard_weights"), goalposts=goalposts)
         if product == "hazard":
             return hi["hazard_index"]
         imp = f.get("impute", "subregion_median")

@@ -424,18 +424,9 @@ class UncertaintyResult:
     Four fictional cities: B leads with the arithmetic mean, but its low shelter score costs
     it the lead with the geometric mean; A is last either way:
 
-    >>> import pandas as pd
-    >>> from resilience_analytics.composite import Coin
-    >>> meta = pd.DataFrame({
-    ...     "Level": [1, 1, 1, 2], "iCode": ["parks", "shelters", "clinics", "Index"],
-    ...     "Parent": ["Index", "Index", "Index", None], "Direction": [1, 1, 1, 1],
-    ...     "Weight": [1.0, 1.0, 1.0, 1.0],
-    ...     "Type": ["Indicator", "Indicator", "Indicator", "Aggregate"]})
-    >>> data = pd.DataFrame({"uCode": ["A", "B", "C", "D"],  # four fictional cities
-    ...                      "parks": [10.0, 40.0, 25.0, 30.0],
-    ...                      "shelters": [1.0, 1.2, 3.0, 4.0], "clinics": [5.0, 9.0, 7.0, 6.0]})
+    >>> from resilience_analytics.composite import example_city_coin
     >>> from resilience_analytics.composite import uncertainty
-    >>> coin = Coin(data, meta).normalise("Raw", l_u=(1, 100)).aggregate()
+    >>> coin = example_city_coin().normalise("Raw", l_u=(1, 100)).aggregate()
     >>> ua = uncertainty(coin, n=40, aggregation=["arithmetic", "geometric"], progress=False)
     >>> ua.target, ua.scores.shape  # units x replications
     ('Index', (4, 40))
@@ -477,18 +468,9 @@ class SensitivityResult:
     Four fictional cities; the choice of aggregation moves the ranks more than +-25 % noise
     on the indicator weights:
 
-    >>> import pandas as pd
-    >>> from resilience_analytics.composite import Coin
-    >>> meta = pd.DataFrame({
-    ...     "Level": [1, 1, 1, 2], "iCode": ["parks", "shelters", "clinics", "Index"],
-    ...     "Parent": ["Index", "Index", "Index", None], "Direction": [1, 1, 1, 1],
-    ...     "Weight": [1.0, 1.0, 1.0, 1.0],
-    ...     "Type": ["Indicator", "Indicator", "Indicator", "Aggregate"]})
-    >>> data = pd.DataFrame({"uCode": ["A", "B", "C", "D"],  # four fictional cities
-    ...                      "parks": [10.0, 40.0, 25.0, 30.0],
-    ...                      "shelters": [1.0, 1.2, 3.0, 4.0], "clinics": [5.0, 9.0, 7.0, 6.0]})
+    >>> from resilience_analytics.composite import example_city_coin
     >>> from resilience_analytics.composite import sensitivity
-    >>> coin = Coin(data, meta).normalise("Raw", l_u=(1, 100)).aggregate()
+    >>> coin = example_city_coin().normalise("Raw", l_u=(1, 100)).aggregate()
     >>> sa = sensitivity(coin, n=32, aggregation=["arithmetic", "geometric"],
     ...                  weight_noise={1: 0.25}, num_resamples=200, progress=False)
     >>> sa.indices.index.tolist()

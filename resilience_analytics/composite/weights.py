@@ -95,17 +95,8 @@ def pca_weights(coin: Coin, *, dset: str = "Aggregated", levels: list[int] | Non
     the squared leading eigenvector of the indicators' correlation matrix:
 
     >>> import numpy as np
-    >>> import pandas as pd
-    >>> from resilience_analytics.composite import Coin
-    >>> meta = pd.DataFrame({
-    ...     "Level": [1, 1, 1, 2], "iCode": ["parks", "shelters", "clinics", "Index"],
-    ...     "Parent": ["Index", "Index", "Index", None], "Direction": [1, 1, 1, 1],
-    ...     "Weight": [1.0, 1.0, 1.0, 1.0],
-    ...     "Type": ["Indicator", "Indicator", "Indicator", "Aggregate"]})
-    >>> data = pd.DataFrame({"uCode": ["A", "B", "C", "D"],  # four fictional cities
-    ...                      "parks": [10.0, 40.0, 25.0, 30.0],
-    ...                      "shelters": [1.0, 1.2, 3.0, 4.0], "clinics": [5.0, 9.0, 7.0, 6.0]})
-    >>> coin = Coin(data, meta).normalise("Raw", l_u=(1, 100)).aggregate()
+    >>> from resilience_analytics.composite import example_city_coin
+    >>> coin = example_city_coin().normalise("Raw", l_u=(1, 100)).aggregate()
     >>> w = pca_weights(coin).set_index("iCode")["Weight"]
     >>> kids = ["parks", "shelters", "clinics"]
     >>> z = coin.data["Aggregated"][kids].to_numpy()

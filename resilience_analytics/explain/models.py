@@ -304,11 +304,14 @@ def _spatial(res: Any, d: pd.DataFrame, outcome: str, terms: list[str], coefs: p
         cov = vcov_conley(res, rows["latitude"], rows["longitude"], cutoff_km=cutoff_km)
         m["conley_cutoff_km"] = cutoff_km
         sel = coefs["outcome"] == outcome
+        for col in ("se_conley", "p_conley"):  # .at cannot add a column in pandas >= 3
+            if col not in coefs.columns:
+                coefs[col] = np.nan
+        dist = stats.norm if is_logit(res) else stats.t(float(res.df_resid))
         for i in coefs.index[sel]:
             t = coefs.at[i, "term"]
             se = float(np.sqrt(cov.at[t, t]))
             coefs.at[i, "se_conley"] = se
-            dist = stats.norm if is_logit(res) else stats.t(float(res.df_resid))
             coefs.at[i, "p_conley"] = float(2 * dist.sf(abs(coefs.at[i, "coef"] / se)))
         notes.append(
             f"{outcome}: residuals are spatially dependent (Moran's I {m['moran_i']:.3f} on "
