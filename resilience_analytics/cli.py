@@ -224,7 +224,7 @@ def main(argv: list[str] | None = None, *, suite=None) -> int:
     >>> main(["report", "--city", "The Hague", "--engine", "dask"])  # dask is for many cities
     2
     """
-    from .errors import ResilienceError
+    from .errors import AmbiguousCityError, ResilienceError
     from .report import NotebookError
 
     parser = build_parser()
@@ -235,6 +235,12 @@ def main(argv: list[str] | None = None, *, suite=None) -> int:
     except NotebookError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except AmbiguousCityError as exc:
+        # the library's message speaks Python (country=); say it in the CLI's own words
+        print(f"error: {exc}\nOn the command line: add --country (ISO2, ISO3 or English name), "
+              "e.g. --city Portland --country US, or pass the city_id as --city.",
+              file=sys.stderr)
+        return 2
     except ResilienceError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

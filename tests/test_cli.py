@@ -83,7 +83,8 @@ def test_city_by_geonames_id_and_country_disambiguate(tmp_path, capsys, suite):
     # "Portland" alone is ambiguous (Oregon, Maine, Texas): exit 2 and the ids are listed
     code = main(["report", "--city", "Portland", "--out", str(out), "--notebooks", "01",
                  "--no-html", "-q"], suite=suite_of(suite))
-    assert code == 2 and "5746545" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert code == 2 and "5746545" in err and "add --country" in err
     assert main(["report", "--city", "5746545", "--out", str(out), "--notebooks", "01",
                  "--no-html", "-q"], suite=suite_of(suite)) == 0
     m = json.loads((out / "portland" / "manifest.json").read_text())
