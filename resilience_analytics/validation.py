@@ -1,7 +1,7 @@
 """Validation of the city hazard table against independent references.
 
-Three checks, generic over whichever hazard columns a table has (the hazard v2 contract names
-of issue 13; columns that are missing are reported as such, never invented):
+Four checks, the first three generic over whichever hazard columns a table has (the hazard v2
+contract names of issue 13; columns that are missing are reported as such, never invented):
 
 1. :func:`compare_inform` — country aggregates of a city hazard column against the INFORM Risk
    Index 2023 hazard components (European Commission JRC; 0–10, built from modelled physical
@@ -13,6 +13,9 @@ of issue 13; columns that are missing are reported as such, never invented):
 3. :func:`check_known_facts` — the table against documented facts with one source each
    (``data/hazard_known_facts.csv``: "Chennai observed the 2004 tsunami", "Baku is on the
    Caspian", ...).
+4. :func:`earthquake_prospective_test` — the earthquake source models trained on the catalogue
+   to 1990 and scored on the exceedances implied by the 1991–2016 mainshocks (out of sample in
+   time; no reference index involved).
 
 INFORM, WorldRiskIndex and ND-GAIN are the yardstick here: no hazard column is computed from
 them (they enter this module only as references).
@@ -57,6 +60,7 @@ __all__ = [
     "inform_scatters",
     "impact_by_level",
     "impact_checks",
+    "earthquake_prospective_test",
     "inform_scatter",
     "known_facts",
 ]
@@ -629,3 +633,108 @@ def check_known_facts(table: pd.DataFrame, facts: pd.DataFrame | None = None) ->
         row["status"] = "pass" if passed else "fail"
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year: int = 1990,
+                                level_g: float = 0.1, catalog: pd.DataFrame | None = None,
+                                floor_per_year: float = 1e-7) -> pd.DataFrame:
+    """Pseudo-prospective test of the earthquake source models (no reference index used).
+
+    Each source model of :func:`resilience_analytics.earthquake.hazard_curves` is built from
+    the catalogue up to ``split_year`` (completeness windows end there) and forecasts, per
+    city, the number of exceedances of ``level_g`` in the years after it: μ = T_test ·
+    λ(level). The "observation" is the expected number of exceedances implied by the
+    mainshocks (Gardner & Knopoff 1974) of Mw ≥ 5.5 that then happened, y = Σ P(PGA >
+    level | M, R) (:func:`resilience_analytics.earthquake.expected_exceedances`), since
+    ground motion was not recorded at most cities. This is the pseudo-prospective design of
+    earthquake forecast testing (Schorlemmer et al. 2007, CSEP), applied to hazard rates.
+
+    Scores per model: the Poisson deviance 2 Σ [y ln(y/μ) − (y − μ)] over cities (lower
+    is better; μ floored at ``floor_per_year`` · T_test so that a zero forecast where
+    exceedances happened costs a finite, large penalty), Spearman ρ between μ and y, the
+    share of Σy in cities the model gave a zero rate, and Σμ against Σy (calibration).
+    Cities are not independent (one earthquake shakes many), so no p-values are given: the
+    scores compare models on the same data.
+
+    Parameters
+    ----------
+    lat, lon : array-like, optional
+        Points (degrees); default every gazetteer city.
+    split_year : int, default 1990
+        Last training year; the test period runs to 2016.
+    level_g : float, default 0.1
+        PGA level (g).
+    catalog : pandas.DataFrame, optional
+        Default :func:`resilience_analytics.catalogs.earthquake_catalog`.
+    floor_per_year : float, default 1e-7
+        Smallest forecast rate used in the deviance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``source_model``; columns ``deviance, spearman_rho, share_realised_at_zero,
+        forecast_total, realised_total, n_cities, train_years, test_years``.
+
+    Raises
+    ------
+    ParameterError
+        For ``split_year`` outside 1960–2010 or a non-positive level or floor.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.validation import earthquake_prospective_test
+    >>> ev = lambda y, la: {"source": "ISC-GEM", "year": y, "latitude": la, "longitude": 0.0,
+    ...                     "depth_km": 10.0, "magnitude": 6.5, "t_seconds": (y - 1970) * 3.2e7}
+    >>> cat = pd.DataFrame([ev(1970, 0.0), ev(1980, 0.0), ev(2000, 0.3), ev(2005, 3.0)])
+    >>> r = earthquake_prospective_test([0.1, 0.4, 3.0], [0.0, 0.0, 0.0], catalog=cat)
+    >>> r.index.tolist()
+    ['historical', 'smoothed', 'logic tree']
+    >>> bool(r.loc["historical", "share_realised_at_zero"] > 0)
+    True
+    >>> bool(r.loc["smoothed", "deviance"] < r.loc["historical", "deviance"])
+    True
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import spearmanr
+
+    from . import catalogs, cities, earthquake
+    from ._validate import check_positive
+
+    if isinstance(split_year, bool) or not isinstance(split_year, (int, np.integer)) \
+            or not 1960 <= split_year <= 2010:
+        raise ParameterError(f"split_year={split_year!r}; accepted: an integer year 1960-2010")
+    level_g = check_positive("level_g", level_g)
+    floor_per_year = check_positive("floor_per_year", floor_per_year)
+    if lat is None or lon is None:
+        g = cities.load_cities()
+        lat, lon = g.geometry.y.to_numpy(), g.geometry.x.to_numpy()
+    cat = catalogs.earthquake_catalog() if catalog is None else catalog
+    end = earthquake.CATALOG_END_YEAR
+    test_years = end - int(split_year)
+    year = cat["year"].to_numpy()
+    main = (earthquake.decluster(cat) if "t_seconds" in cat.columns
+            else np.ones(len(cat), bool))
+    test = (cat["source"].isin(["ISC-GEM", "USGS"]).to_numpy() & main
+            & (year > split_year) & (year <= end)
+            & (cat["magnitude"].to_numpy(float) >= earthquake.M_MIN))
+    y = earthquake.expected_exceedances(lat, lon, cat[test], level_g)
+    train = cat[year <= split_year]
+    curves = earthquake.hazard_curves(lat, lon, catalog=train, end_year=int(split_year))
+    k = int(np.argmin(np.abs(earthquake.pga_levels() - level_g)))
+    rows = []
+    for name in ("historical", "smoothed", "logic tree"):
+        lam = curves[name][:, k]
+        mu = np.maximum(test_years * lam, test_years * floor_per_year)
+        pos = y > 0
+        dev = 2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y - mu))
+        rho = spearmanr(mu, y)[0] if len(y) > 2 else np.nan
+        rows.append({"source_model": name, "deviance": float(dev),
+                     "spearman_rho": float(rho),
+                     "share_realised_at_zero": float(y[lam == 0].sum() / y.sum())
+                     if y.sum() > 0 else np.nan,
+                     "forecast_total": float(test_years * lam.sum()),
+                     "realised_total": float(y.sum()), "n_cities": len(y),
+                     "train_years": f"to {split_year}", "test_years": f"{split_year + 1}-{end}"})
+    return pd.DataFrame(rows).set_index("source_model")

@@ -191,7 +191,7 @@ def test_corrupt_exposure_cache_is_rebuilt_with_a_warning(tmp_path, monkeypatch)
     assert computed == [1] and again.attrs["cache"] == str(path)
 
 
-def test_corrupt_land_mask_npy_cache_is_rebuilt(tmp_path, monkeypatch):
+def test_corrupt_derived_npy_cache_is_rebuilt(tmp_path, monkeypatch):
     monkeypatch.setattr(settings, "cache_dir", tmp_path)
     src = tmp_path / "fake_package_file.bin"
     src.write_bytes(b"synthetic source")
