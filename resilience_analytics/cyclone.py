@@ -28,6 +28,17 @@ Method (every step vectorised; no loop over cities or storms):
    a ThinkHazard level (GFDRR ThinkHazard! ``CY`` rule, ``thinkhazard_processing.yaml``:
    wind ≥ 80 km/h (43.2 kt) with return period ≤ 50 yr → high, ≤ 100 yr → medium,
    ≤ 1000 yr → low, else very low).
+5. **Level on a sparse record** — the annual rate of 43.2-kt winds that the level compares
+   with 1/50, 1/100 and 1/1000 comes from the fitted distribution where there is a fit. Without
+   a fit it is NOT the raw count k over the T = 45 seasons: a record shorter than 50 seasons
+   cannot separate a 50-year from a 100-year return period (one storm already gives
+   k/T ≥ 1/50, so one observation would decide "high" and "medium" could never occur). It is
+   the exact one-sided :data:`LEVEL_CONFIDENCE` (90 %) Poisson lower confidence bound of the
+   rate, ``chi2.ppf(1 - 0.90, 2k) / 2 / T`` (0 for k = 0; Garwood 1936, Biometrika 28:437;
+   the tables of Gehrels 1986, ApJ 303:336), :func:`poisson_rate_lower`: the rate the record
+   shows with 90 % confidence. In 45 seasons one such storm gives "low", two "medium",
+   three or more "high". A city with a storm ≥ 34 kt but none ≥ 43.2 kt and no fit stays
+   "low". Column ``tc_level_basis`` says which rule gave the level (:data:`LEVEL_BASES`).
 
 Examples
 --------
@@ -56,17 +67,20 @@ import pandas as pd
 
 from . import catalogs, windfield
 from ._geo import EARTH_RADIUS_KM
-from ._validate import check_positive
+from ._validate import check_number, check_positive
 from .errors import DataFileError, ParameterError
 
 __all__ = [
     "EXCLUDED_STATUS",
     "LEVELS",
+    "LEVEL_BASES",
+    "LEVEL_CONFIDENCE",
     "THINKHAZARD_WIND_KT",
     "TROPICAL_STATUS",
     "city_hazard",
     "gpd_pwm",
     "gpd_return_level",
+    "poisson_rate_lower",
     "storm_winds",
     "track_samples",
 ]
@@ -81,6 +95,12 @@ LEVELS = ("very low", "low", "medium", "high")
 THINKHAZARD_WIND_KT = 80.0 / 1.852
 #: ThinkHazard ``CY`` return periods (years) for high, medium, low.
 THINKHAZARD_RETURN_PERIODS = {"high": 50.0, "medium": 100.0, "low": 1000.0}
+#: Confidence of the one-sided Poisson lower bound of the 43.2-kt rate used for the level of a
+#: city without a GPD fit: the exact (chi-square) bound of Garwood (1936, Biometrika 28:437).
+#: Fixed in advance (issue 13 follow-up), not tuned to any validation score.
+LEVEL_CONFIDENCE = 0.90
+#: Values of ``tc_level_basis``: which rate the level was read from.
+LEVEL_BASES = ("gpd fit", "count lower bound", "no storm")
 
 
 def _levels(codes: np.ndarray) -> pd.Categorical:
@@ -416,6 +436,64 @@ def gpd_return_level(threshold: Any, k: Any, sigma: Any, rate: Any, period_yr: f
     return np.where(m > 1, u + y, np.nan)
 
 
+def poisson_rate_lower(count: Any, years: float,
+                       confidence: float = LEVEL_CONFIDENCE) -> np.ndarray:
+    """Return the exact one-sided lower confidence bound of a Poisson rate.
+
+    Garwood (1936, Biometrika 28:437-442): for ``k`` events observed in ``years`` years, the
+    lower bound ``λ_L`` at confidence ``c`` solves ``P(X ≥ k | λ_L T) = 1 - c``, i.e.
+    ``λ_L = chi2.ppf(1 - c, 2k) / (2 T)``; ``λ_L = 0`` for ``k = 0``. The same limits are
+    tabulated by Gehrels (1986, ApJ 303:336, eq. 2 and table 2).
+
+    Parameters
+    ----------
+    count : array-like
+        Observed numbers of events (integers ≥ 0).
+    years : float
+        Length of the record, years (> 0).
+    confidence : float, default :data:`LEVEL_CONFIDENCE` (0.90)
+        One-sided confidence level, in (0, 1).
+
+    Returns
+    -------
+    numpy.ndarray
+        Lower bound of the annual rate, events per year.
+
+    Raises
+    ------
+    ParameterError
+        For a negative or non-integer count, a non-positive record length or a confidence
+        outside (0, 1).
+
+    Examples
+    --------
+    One event in 40 years: with 90 % confidence the rate is at least -ln(0.9)/40 per year,
+    a 380-year return period, although the raw count says 1/40:
+
+    >>> from resilience_analytics.cyclone import poisson_rate_lower
+    >>> [round(float(x), 5) for x in poisson_rate_lower([0, 1, 2], 1.0)]
+    [0.0, 0.10536, 0.53181]
+    >>> round(1 / float(poisson_rate_lower(1, 40.0)), 1)
+    379.6
+    """
+    from scipy.stats import chi2
+
+    from ._validate import check_array
+
+    years = check_positive("years", years)
+    confidence = check_number("confidence", confidence, lo=0.0, hi=1.0)
+    if confidence in (0.0, 1.0):
+        raise ParameterError(f"confidence must be a number strictly between 0 and 1, got "
+                             f"{confidence!r}")
+    k = check_array(count, "count", ndim=(0, 1))
+    bad = ~np.isfinite(k) | (k < 0) | (k != np.round(k))
+    if np.any(bad):
+        raise ParameterError(f"count must hold integers >= 0; got {k[bad].ravel()[:3].tolist()}")
+    with np.errstate(invalid="ignore"):
+        low = chi2.ppf(1.0 - confidence, 2.0 * k) / 2.0
+    return np.where(k > 0, low, 0.0) / years
+
+
 def _gpd_rate_above(x: float, u: np.ndarray, k: np.ndarray, s: np.ndarray,
                     lam: np.ndarray) -> np.ndarray:
     """Annual rate of exceeding x under the fitted POT model (λ (1 - k (x-u)/σ)^(1/k))."""
@@ -469,8 +547,11 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
     -------
     (columns, info) : tuple of dict
         ``columns`` maps ``tc_wind_max_kt, tc_rate_34kt, tc_rate_64kt, tc_rate_96kt,
-        tc_wind_50yr_kt, tc_wind_100yr_kt, tc_level, tc_storms_34kt`` to arrays aligned with
-        ``lat``; ``info`` the seasons and cleaning counts.
+        tc_wind_50yr_kt, tc_wind_100yr_kt, tc_level, tc_level_basis, tc_storms_34kt`` to
+        arrays aligned with ``lat``; ``info`` the seasons and cleaning counts.
+        ``tc_level`` is read from the GPD rate of 43.2-kt winds where there is a fit, else
+        from the :data:`LEVEL_CONFIDENCE` Poisson lower bound of their count
+        (:func:`poisson_rate_lower`); ``tc_level_basis`` says which (:data:`LEVEL_BASES`).
 
     Examples
     --------
@@ -481,8 +562,15 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
     ...     "latitude": [14.0, 15.0], "longitude": [121.0, 121.0], "wind_kt": [90.0, 90.0],
     ...     "pressure_hpa": [960.0, 960.0], "status": ["TY", "TY"]})
     >>> cols, info = city_hazard([14.5, 50.0], [121.2, 10.0], tracks=pts)
-    >>> cols["tc_storms_34kt"].tolist(), list(cols["tc_level"].astype(str))
-    ([1, 0], ['high', 'very low'])
+    >>> cols["tc_storms_34kt"].tolist(), list(cols["tc_level_basis"].astype(str))
+    ([1, 0], ['count lower bound', 'no storm'])
+
+    The record is one season long, so one storm bounds the rate below by -ln(0.9) = 0.105 per
+    year (return period under 50 years): "high". The same storm in a 45-season record would
+    give "low".
+
+    >>> list(cols["tc_level"].astype(str))
+    ['high', 'very low']
     """
     if isinstance(min_storms_fit, bool) or not isinstance(min_storms_fit, (int, np.integer)) \
             or min_storms_fit < 3:
@@ -514,19 +602,28 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
     for T in (50, 100):
         rl = gpd_return_level(threshold_kt, k, s, lam, float(T))
         out[f"tc_wind_{T}yr_kt"] = np.where(fit, rl, np.nan)
-    # ThinkHazard CY: rate of winds >= 80 km/h; fitted where possible, else empirical
-    emp = np.bincount(city[w >= THINKHAZARD_WIND_KT], minlength=n) / n_seasons
-    rate80 = np.where(fit, _gpd_rate_above(THINKHAZARD_WIND_KT, threshold_kt, k, s, lam), emp)
+    # ThinkHazard CY: rate of winds >= 80 km/h; fitted where possible, else the one-sided
+    # LEVEL_CONFIDENCE Poisson lower bound of the count (Garwood 1936): a record shorter than
+    # 50 seasons cannot tell a 50- from a 100-year return period, so one storm must not
+    # decide "high"
+    k80 = np.bincount(city[w >= THINKHAZARD_WIND_KT], minlength=n)
+    low80 = poisson_rate_lower(k80, float(n_seasons))
+    rate80 = np.where(fit, _gpd_rate_above(THINKHAZARD_WIND_KT, threshold_kt, k, s, lam), low80)
     codes = np.zeros(n, np.int64)
+    # any storm >= threshold (34 kt) at the city keeps it at least "low", as before
     codes[(n_exc > 0) | (rate80 >= 1 / THINKHAZARD_RETURN_PERIODS["low"])] = 1
     codes[rate80 >= 1 / THINKHAZARD_RETURN_PERIODS["medium"]] = 2
     codes[rate80 >= 1 / THINKHAZARD_RETURN_PERIODS["high"]] = 3
     out["tc_level"] = _levels(codes)
+    basis = np.where(fit, 0, np.where((n_exc > 0) | (k80 > 0), 1, 2))
+    out["tc_level_basis"] = pd.Categorical.from_codes(basis.astype(np.int8),
+                                                      categories=list(LEVEL_BASES))
     info = {
         "tc_first_season": first, "tc_last_season": last, "tc_seasons": n_seasons,
         "tc_max_dist_km": max_dist_km, "tc_threshold_kt": threshold_kt,
         "tc_min_storms_fit": int(min_storms_fit),
         "tc_cities_with_fit": int(fit.sum()),
+        "tc_level_confidence": LEVEL_CONFIDENCE,
         "tc_cleaning": samples.attrs.get("cleaning", {}),
     }
     return out, info

