@@ -644,9 +644,9 @@ def magnitude_bins(model: str) -> tuple[np.ndarray, np.ndarray]:
 def smoothing_matrix(distances_km: Any, c_km: float = KERNEL_KM) -> np.ndarray:
     """Matrix that averages a function of epicentral distance over Frankel's kernel.
 
-    Smoothing a point source with the isotropic Gaussian kernel K(x) ∝ exp(−|x|²/c²)
+    Smoothing a point source with the isotropic Gaussian kernel K(x) ∝ exp(−‖x‖²/c²)
     (Frankel 1995) turns any function of the epicentral distance, E(R), into another one,
-    E_s(D) = ∫ K(x) E(|D − x|) dx. On a grid of distances this is linear, E_s = A E, with
+    E_s(D) = ∫ K(x) E(‖D − x‖) dx. On a grid of distances this is linear, E_s = A E, with
     A computed once by polar integration (r to 4c in 400 steps, θ in 90 steps on the
     half-circle, linear interpolation in log distance). Rows sum to 1 except where the
     kernel reaches beyond the grid (that mass has E = 0 there).
