@@ -160,6 +160,22 @@ def test_restricted_licences_are_flagged():
     assert len(notes) == 1 and notes[0].startswith("isc_gem_catalogue: share-alike")
 
 
+def test_verified_licences_cite_the_publishers_statement():
+    # licences checked against the publisher's own terms name the page; the USGS file also
+    # holds ISC-GEM-sourced rows, so it carries ISC-GEM's share-alike flag
+    usgs = datasets.get("usgs_significant_earthquakes_1965_2016")
+    assert "usgs.gov/information-policies-and-instructions/copyrights-and-credits" in usgs.licence
+    assert usgs.licence_flags == ("share-alike",)
+    hurdat = datasets.get("hurdat2_atlantic_1851_2015")
+    assert "weather.gov/disclaimer" in hurdat.licence and hurdat.licence_flags == ()
+    # the ones whose publisher terms were not found stay "unknown" (no claim beyond that)
+    unverified = ["ncei_significant_earthquakes", "ncei_tsunami_events_1750_2023",
+                  "gvp_holocene_volcanoes", "world_risk_index", "nd_gain_country_index"]
+    assert all(datasets.get(n).licence.startswith("unknown") for n in unverified)
+    assert sorted(n for n in datasets.names()
+                  if datasets.get(n).licence.startswith("unknown")) == sorted(unverified)
+
+
 @pytest.mark.data
 def test_vector_files_read_as_geodataframes():
     urban = datasets.read("natural_earth_vectors", "ne_50m_urban_areas.geojson")
