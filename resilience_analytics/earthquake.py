@@ -726,14 +726,12 @@ def _gr_table(c_km: float = KERNEL_KM) -> tuple[np.ndarray, dict[str, int]]:
     averaged over the smoothing kernel with :func:`smoothing_matrix`.
     """
     import numpy as np
-    from scipy.special import ndtr
 
     if c_km in _TABLE:
         return _TABLE[c_km]
-    levels = np.log(pga_levels())
+    levels = pga_levels()
     r = _distance_grid()
     smooth = smoothing_matrix(r, c_km)
-    lo, hi = ndtr(-3.0), ndtr(3.0)
     blocks, offsets, row = [], {}, 0
     for code in gmpe.MODELS:
         mc, p = magnitude_bins(code)
@@ -748,8 +746,7 @@ def _gr_table(c_km: float = KERNEL_KM) -> tuple[np.ndarray, dict[str, int]]:
         offsets[code] = row
         for z in depths:
             ln, sd = _ground_motion(mag, np.full(len(mag), z), model, dist, half)
-            pe = np.clip((hi - ndtr((levels[None, :] - ln[:, None]) / sd[:, None])) / (hi - lo),
-                         0.0, 1.0) * (inside * np.repeat(p, len(r)))[:, None]
+            pe = gmpe.poe(ln, sd, levels) * (inside * np.repeat(p, len(r)))[:, None]
             blocks.append(smooth @ pe.reshape(len(mc), len(r), -1).sum(axis=0))
             row += len(r)
     _TABLE[c_km] = (np.vstack(blocks), offsets)
@@ -791,19 +788,18 @@ def _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut, block,
     """Maximum ln PGA, felt count and (optionally) the historical hazard curve of points."""
     import numpy as np
     import scipy.sparse as sp
-    from scipy.special import ndtr
 
     from . import _geo
 
     n = len(lat)
-    ln_levels = np.log(pga_levels())
+    levels = pga_levels()
+    ln_levels = np.log(levels)
     tree = _geo._tree(lat, lon)
     ev_xyz = _geo._rad(cat["latitude"], cat["longitude"])
     ln_max = np.full(n, -np.inf)
     felt = np.zeros(n, np.int64)
     curve = np.zeros((n, len(ln_levels)))
     ln_felt = np.log(FELT_PGA_G)
-    lo, hi = ndtr(-3.0), ndtr(3.0)  # the ±3σ truncation of the normal
     for b0 in range(0, len(cat), block):
         sl = slice(b0, min(b0 + block, len(cat)))
         # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
@@ -819,8 +815,7 @@ def _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut, block,
         w = weight[ev]
         keep = (w > 0) & (ln + 3.0 * sd > ln_levels[0])
         if curves and keep.any():
-            eps = (ln_levels[None, :] - ln[keep, None]) / sd[keep, None]
-            p = np.clip((hi - ndtr(eps)) / (hi - lo), 0.0, 1.0)
+            p = gmpe.poe(ln[keep], sd[keep], levels)
             m = sp.csr_matrix((w[keep], (ci[keep], np.arange(keep.sum()))),
                               shape=(n, int(keep.sum())))
             curve += m @ p
@@ -949,7 +944,6 @@ def expected_exceedances(lat: Any, lon: Any, events: pd.DataFrame, level_g: floa
     (True, 2.0)
     """
     import numpy as np
-    from scipy.special import ndtr
 
     from . import _geo
     from ._validate import check_positive
@@ -970,8 +964,7 @@ def expected_exceedances(lat: Any, lon: Any, events: pd.DataFrame, level_g: floa
     near = horizontal_distance_km(d, half[ev]) <= cut[ev]
     ev, ci, d = ev[near], ci[near], d[near]
     ln, sd = _ground_motion(mag[ev], depth[ev], model[ev], d, half[ev])
-    lo, hi = ndtr(-3.0), ndtr(3.0)
-    p = np.clip((hi - ndtr((np.log(level_g) - ln) / sd)) / (hi - lo), 0.0, 1.0)
+    p = gmpe.poe(ln, sd, [level_g])[:, 0]
     return out + np.bincount(ci, weights=p, minlength=len(lat))
 
 
