@@ -179,8 +179,9 @@ COLUMN_DATASETS = {
 }
 #: Catalogue spans used, for ``exposure(...).attrs["coverage"]``.
 COVERAGE = ("ISC-GEM v5.1 1904-2014 + USGS 2015-2016 (rates: Mw>=7.5 1904-2016, >=6.25 "
-            "1918-2016, >=5.5 1960-2016, GK74-declustered); NCEI M>=7 1500-1903 (max PGA, "
-            "felt count only); NCEI deaths all years")
+            "1918-2016, >=5.5 1960-2016, GK74-declustered; equal-weight logic tree of the "
+            "historic method and Frankel-1995 smoothed seismicity with a tapered G-R law); "
+            "NCEI M>=7 1500-1903 (max PGA, felt count only); NCEI deaths all years")
 
 #: Column definitions (name, hazard, unit, definition) for ``hazards.exposure_columns()``.
 COLUMNS: list[tuple[str, str, str, str]] = [
