@@ -958,8 +958,8 @@ def _card_rows(row: Any) -> list[tuple[str, str, str, list[str]]]:
         tc = f"wind {w100:.0f} kt at the 100-year return period (1-min sustained)"
     elif math.isfinite(n34) and n34 > 0:
         tc = (f"{n34:.0f} storm(s) ≥ 34 kt in 1980–2024, strongest {wmax:.0f} kt; too few "
-              "to fit a return period, so the level is what the 90 % lower bound of the "
-              "storm rate supports")
+              "to fit a return period, so the level reads the storm rate pooled over "
+              "cities within 150 km")
     else:
         tc = "no storm reached 34 kt at the city in 1980–2024"
     out.append(("Cyclone", level("tc_level"), tc, ["tc_level", "tc_wind_100yr_kt",

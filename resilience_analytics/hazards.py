@@ -119,18 +119,18 @@ _COLUMNS: list[tuple[str, str, str, str]] = [
      "km/h (43.2 kt) with return period <= 50 yr high, <= 100 yr medium, <= 1000 yr low, "
      "else very low. The annual rate of 43.2-kt winds comes from the fitted generalized "
      "Pareto distribution (see tc_wind_50yr_kt) where there is a fit; with fewer than 10 "
-     "storms >= 34 kt it is the exact one-sided 90% Poisson lower confidence bound of the "
-     "count k of storms >= 43.2 kt in the 45 seasons, chi2.ppf(0.10, 2k)/2/45, 0 for k = 0 "
-     "(Garwood 1936, Biometrika 28:437; Gehrels 1986), not the raw k/45: a 45-season record "
-     "cannot separate a 50- from a 100-year return period, and with k/45 a single storm "
-     "would make a city high. With the bound, one such storm gives low, two medium, three or "
-     "more high. A city with a storm >= 34 kt but none >= 43.2 kt and no fit is low. "
+     "storms >= 34 kt it is the raw rate k/45 of storms >= 43.2 kt pooled over neighbouring "
+     "gazetteer cities (Gaussian kernel c = 50 km, cut at 150 km, the city included; regional "
+     "frequency analysis, Hosking & Wallis 1997; kernel of Frankel 1995), because one city's "
+     "count is too noisy: chosen by an out-of-sample test (train 1980-2002, test 2003-2024; "
+     "ra.validation.cyclone_rate_backtest) over the raw count and a 90% Poisson lower bound. "
+     "A city with a storm >= 34 kt is at least low; one with none is very low. "
      "tc_level_basis names the rule used. Applied to our 1-min sustained winds."),
-    ("tc_level_basis", "cyclone", "gpd fit / count lower bound / no storm",
+    ("tc_level_basis", "cyclone", "gpd fit / pooled count / no storm",
      "Supporting: which rate tc_level was read from: 'gpd fit' (generalized Pareto fit, >= "
-     "10 storms >= 34 kt), 'count lower bound' (fewer storms: 90% Poisson lower confidence "
-     "bound of the count of storms >= 43.2 kt, Garwood 1936) or 'no storm' (no storm >= 34 "
-     "kt at the city in 1980-2024: very low)."),
+     "10 storms >= 34 kt), 'pooled count' (fewer storms: rate of storms >= 43.2 kt pooled "
+     "over cities within 150 km) or 'no storm' (no storm >= 34 kt at the city in 1980-2024: "
+     "very low)."),
     ("tc_storms_34kt", "cyclone", "storms",
      "Supporting count: storms with modelled wind >= 34 kt at the city, 1980-2024."),
     ("fl_rate", "flood", "events per year",

@@ -1,6 +1,6 @@
 """Validation of the city hazard table against independent references.
 
-Four checks, the first three generic over whichever hazard columns a table has (the hazard v2
+Five checks, the first three generic over whichever hazard columns a table has (the hazard v2
 contract names of issue 13; columns that are missing are reported as such, never invented):
 
 1. :func:`compare_inform` — country aggregates of a city hazard column against the INFORM Risk
@@ -16,6 +16,8 @@ contract names of issue 13; columns that are missing are reported as such, never
 4. :func:`earthquake_prospective_test` — the earthquake source models trained on the catalogue
    to 1990 and scored on the exceedances implied by the 1991–2016 mainshocks (out of sample in
    time; no reference index involved).
+5. :func:`cyclone_rate_backtest` — the storm-rate estimators behind the cyclone level of
+   sparse-record cities, trained on 1980–2002 and scored on the storms of 2003–2024.
 
 INFORM, WorldRiskIndex and ND-GAIN are the yardstick here: no hazard column is computed from
 them (they enter this module only as references).
@@ -61,6 +63,7 @@ __all__ = [
     "impact_by_level",
     "impact_checks",
     "earthquake_prospective_test",
+    "cyclone_rate_backtest",
     "inform_scatter",
     "known_facts",
 ]
@@ -738,3 +741,112 @@ def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year:
                      "realised_total": float(y.sum()), "n_cities": len(y),
                      "train_years": f"to {split_year}", "test_years": f"{split_year + 1}-{end}"})
     return pd.DataFrame(rows).set_index("source_model")
+
+
+def cyclone_rate_backtest(split_season: int = 2002, *, tracks: pd.DataFrame | None = None,
+                          lat: Any = None, lon: Any = None,
+                          floor_per_year: float = 1e-4) -> pd.DataFrame:
+    """Out-of-sample test of the 43.2-kt storm-rate estimators behind ``tc_level``.
+
+    For cities without a GPD fit (1–9 storms ≥ 34 kt in the training seasons), three
+    estimators of the annual rate of storms ≥ 43.2 kt (ThinkHazard's 80 km/h) are built from
+    the seasons up to ``split_season`` and scored on the storms of the later seasons:
+    the raw rate k/T; the exact one-sided 90 % Poisson lower bound (Garwood 1936); and the raw
+    rates pooled over neighbouring cities (:func:`resilience_analytics.cyclone.pooled_rate`,
+    the estimator ``tc_level`` uses). Score: Poisson deviance of the forecast counts
+    μ = T_test · rate (floored at ``floor_per_year`` · T_test) against the storms counted; and
+    the mean realised rate of the cities each estimator puts in each ThinkHazard class (a
+    calibrated "high" should realise ≥ 1/50 per year). Cities share storms, so there are no
+    p-values: the scores compare estimators on the same data.
+
+    Parameters
+    ----------
+    split_season : int, default 2002
+        Last training season (the record runs 1980–2024).
+    tracks : pandas.DataFrame, optional
+        Track points (default IBTrACS ``jtwc``).
+    lat, lon : array-like, optional
+        Cities (default every gazetteer city; they are also the pool).
+    floor_per_year : float, default 1e-4
+        Smallest forecast rate in the deviance.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Index ``estimator`` (``raw``, ``lower bound 90 %``, ``pooled``); columns ``deviance``,
+        ``n_cities``, ``train``, ``test`` and, per class, ``n_<class>`` and
+        ``realised_<class>`` (mean storms per year in the test seasons).
+
+    Raises
+    ------
+    ParameterError
+        When ``split_season`` leaves fewer than 5 seasons on either side.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.validation import cyclone_rate_backtest
+    >>> rows = [{"track_id": f"S{y}", "season": y, "time": pd.Timestamp(f"{y}-08-01", tz="UTC")
+    ...          + pd.Timedelta(hours=6 * j), "latitude": 14.0 + 0.5 * j, "longitude": 121.0,
+    ...          "wind_kt": 60.0, "pressure_hpa": float("nan"), "status": "TY"}
+    ...         for y in (2060, 2064, 2071, 2075, 2078) for j in range(3)]
+    >>> r = cyclone_rate_backtest(2069, tracks=pd.DataFrame(rows), lat=[14.5, 14.5],
+    ...                           lon=[121.1, 125.0])
+    >>> r.index.tolist()
+    ['raw', 'lower bound 90 %', 'pooled']
+    >>> int(r.loc["raw", "n_cities"]), r.loc["raw", "train"], r.loc["raw", "test"]
+    (1, '2060-2069', '2070-2078')
+    """
+    import numpy as np
+    import pandas as pd
+    from scipy.stats import chi2
+
+    from . import catalogs, cities, cyclone
+    from ._validate import check_positive
+
+    floor_per_year = check_positive("floor_per_year", floor_per_year)
+    if tracks is None:
+        tracks = catalogs.cyclone_tracks("jtwc")
+    first, last = int(tracks["season"].min()), int(tracks["season"].max())
+    if isinstance(split_season, bool) or not isinstance(split_season, (int, np.integer)) \
+            or not first + 4 <= split_season <= last - 5:
+        raise ParameterError(f"split_season={split_season!r}; accepted: an integer season "
+                             f"{first + 4}-{last - 5} (five or more seasons on each side)")
+    if lat is None or lon is None:
+        g = cities.load_cities()
+        lat, lon = g.geometry.y.to_numpy(), g.geometry.x.to_numpy()
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    n = len(lat)
+    sw = cyclone.storm_winds(lat, lon, samples=cyclone.track_samples(tracks))
+    season = sw["season"].to_numpy()
+    wind = sw["wind_kt"].to_numpy(float)
+    city = sw["city"].to_numpy(np.int64)
+    train, test = season <= split_season, season > split_season
+    t_tr, t_te = split_season - first + 1, last - split_season
+    strong = wind >= cyclone.THINKHAZARD_WIND_KT
+    k_tr = np.bincount(city[train & strong], minlength=n)
+    y_all = np.bincount(city[test & strong], minlength=n)
+    n34 = np.bincount(city[train & (wind >= 34.0)], minlength=n)
+    sparse = (n34 > 0) & (n34 < 10)
+    raw = k_tr / t_tr
+    with np.errstate(invalid="ignore"):
+        lower = np.where(k_tr > 0, chi2.ppf(0.10, 2.0 * k_tr) / 2.0, 0.0) / t_tr
+    pooled = cyclone.pooled_rate(lat, lon, lat, lon, raw)
+    y = y_all[sparse]
+    rp = cyclone.THINKHAZARD_RETURN_PERIODS
+    rows = []
+    for name, rate in (("raw", raw), ("lower bound 90 %", lower), ("pooled", pooled)):
+        r = rate[sparse]
+        mu = np.maximum(t_te * r, t_te * floor_per_year)
+        pos = y > 0
+        dev = 2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y - mu))
+        cls = np.where(r >= 1 / rp["high"], "high", np.where(r >= 1 / rp["medium"], "medium",
+                                                             "low"))
+        row = {"estimator": name, "deviance": float(dev), "n_cities": int(sparse.sum()),
+               "train": f"{first}-{split_season}", "test": f"{split_season + 1}-{last}"}
+        for c in ("high", "medium", "low"):
+            m = cls == c
+            row[f"n_{c}"] = int(m.sum())
+            row[f"realised_{c}"] = float(y[m].mean() / t_te) if m.any() else np.nan
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("estimator")

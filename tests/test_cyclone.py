@@ -17,6 +17,14 @@ from resilience_analytics import cyclone, windfield
 from resilience_analytics.errors import DataFileError, ParameterError
 
 
+def _hav(lat1, lon1, lat2, lon2):
+    """Independent haversine (km) for the hand computations."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    a = (np.sin((p2 - p1) / 2) ** 2
+         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * np.arcsin(np.sqrt(a))
+
+
 # ------------------------------------------------------------------ wind field vs published
 def test_holland_1980_matches_climada_matlab_reference():
     """CLIMADA test_stat_holland_1980: two storm positions, four distances each."""
@@ -147,17 +155,18 @@ def test_track_samples_drop_weak_positions_and_bad_wind():
 
 
 def test_city_hazard_counts_rates_and_bad_parameters():
-    cols, info = cyclone.city_hazard([14.5, 14.5, -30.0], [121.1, 124.0, 10.0],
-                                     tracks=_track(["TY"] * 3, wind=(120.0,) * 3))
+    here = ([14.5, 14.5, -30.0], [121.1, 124.0, 10.0])
+    cols, info = cyclone.city_hazard(*here, tracks=_track(["TY"] * 3, wind=(120.0,) * 3),
+                                     pool=here)
     assert info["tc_seasons"] == 1
     assert cols["tc_storms_34kt"].tolist() == [1, 0, 0]  # 2nd city 320 km away
     assert cols["tc_rate_96kt"][0] == 1.0 and cols["tc_wind_max_kt"][2] == 0.0
     assert np.isnan(cols["tc_wind_50yr_kt"]).all()  # one storm: no fit
-    # one season: one storm bounds the rate below by -ln(0.9) = 0.105/yr (> 1/50) -> high
+    # one storm in one season, pooled with the storm-free 2nd city 320 km away (beyond the
+    # 150-km pool): 1/yr -> high
     assert list(cols["tc_level"].astype(str)) == ["high", "very low", "very low"]
     assert cols["tc_level"].ordered
-    assert list(cols["tc_level_basis"].astype(str)) == ["count lower bound", "no storm",
-                                                        "no storm"]
+    assert list(cols["tc_level_basis"].astype(str)) == ["pooled count", "no storm", "no storm"]
     with pytest.raises(ParameterError, match="min_storms_fit"):
         cyclone.city_hazard([0.0], [0.0], min_storms_fit=1, tracks=_track(["TS"] * 3))
     with pytest.raises(ParameterError, match="latitude in"):
@@ -183,68 +192,64 @@ def _record(winds, first=2060, last=2099):
     return pd.DataFrame(rows)
 
 
-def _level(winds):
-    cols, info = cyclone.city_hazard([14.5, 50.0], [121.1, 10.0], tracks=_record(winds))
+def _level(winds, pool=None):
+    here = ([14.5, 50.0], [121.1, 10.0])
+    cols, info = cyclone.city_hazard(*here, tracks=_record(winds), pool=pool or here)
     assert info["tc_seasons"] == 40
     return (str(cols["tc_level"][0]), str(cols["tc_level_basis"][0]), cols["tc_wind_max_kt"][0],
             (str(cols["tc_level"][1]), str(cols["tc_level_basis"][1])))
 
 
-def test_one_storm_in_40_seasons_is_low_not_high():
-    # raw rate 1/40 >= 1/50 would say "high"; the 90 % lower bound -ln(0.9)/40 = 1/380 yr
+def test_sparse_record_level_reads_the_pooled_rate():
+    # pooled with itself only, one storm in 40 seasons is the raw 1/40 >= 1/50: high
     level, basis, wind, far = _level([60.0])
     assert wind >= cyclone.THINKHAZARD_WIND_KT
-    assert (level, basis) == ("low", "count lower bound")
+    assert (level, basis) == ("high", "pooled count")
     assert far == ("very low", "no storm")
-
-
-def test_two_storms_in_40_seasons_are_medium_and_many_are_high():
-    # k = 2: 0.5318/40 = 1/75 yr, between 1/100 and 1/50 -> medium
-    assert _level([60.0] * 2)[:2] == ("medium", "count lower bound")
-    # k = 3: 1.1021/40 = 1/36 yr -> high; k = 6 still without a fit
-    assert _level([60.0] * 3)[:2] == ("high", "count lower bound")
-    assert _level([60.0] * 6)[:2] == ("high", "count lower bound")
     # ten storms >= 34 kt: the GPD fit decides (and says so)
     level, basis, *_ = _level(np.arange(60.0, 160.0, 10.0))
     assert (level, basis) == ("high", "gpd fit")
 
 
+def test_pool_points_enter_with_kernel_weights():
+    # the level is the ThinkHazard class of pooled_rate over the pool's own 43.2-kt counts
+    # the storm runs north along 121.0 E: 43.2-kt winds reach ~0.8 deg east, not 1.2 deg
+    pool_lat = [14.5, 14.5, 14.5, 14.5, 14.5]
+    pool_lon = [121.1, 121.4, 122.3, 119.9, 120.0]
+    tracks = _record([60.0])
+    cols, info = cyclone.city_hazard([14.5], [121.1], tracks=tracks, pool=(pool_lat, pool_lon))
+    sw = cyclone.storm_winds(pool_lat, pool_lon, samples=cyclone.track_samples(tracks))
+    k80 = np.bincount(sw.loc[sw["wind_kt"] >= cyclone.THINKHAZARD_WIND_KT, "city"],
+                      minlength=5)
+    d = np.array([_hav(14.5, 121.1, la, lo) for la, lo in zip(pool_lat, pool_lon, strict=True)])
+    w = np.exp(-(d / cyclone.POOL_KERNEL_KM) ** 2) * (d <= cyclone.POOL_RADIUS_KM)
+    rate = float((w * k80 / 40).sum() / w.sum())
+    want = "high" if rate >= 1 / 50 else "medium" if rate >= 1 / 100 else "low"
+    assert str(cols["tc_level"][0]) == want
+    assert k80[0] == 1 and rate < 1 / 40  # a neighbour the storm missed dilutes the rate
+
+
 def test_storm_between_34_and_43_kt_keeps_a_city_low():
     level, basis, wind, _ = _level([40.0])
-    assert 34.0 <= wind < cyclone.THINKHAZARD_WIND_KT  # no 43.2-kt storm: lower bound 0
-    assert (level, basis) == ("low", "count lower bound")
+    assert 34.0 <= wind < cyclone.THINKHAZARD_WIND_KT
+    assert (level, basis) == ("low", "pooled count")
 
 
-def test_poisson_lower_bound_matches_garwood_closed_forms():
-    from scipy.optimize import brentq
-
-    lo = cyclone.poisson_rate_lower([0, 1, 2, 3, 10], 1.0)
-    assert lo[0] == 0.0
-    # k = 1: P(X >= 1) = 1 - exp(-l) = 0.10 -> l = -ln(0.9) = 0.10536
-    assert lo[1] == pytest.approx(-np.log(0.9), rel=1e-10)
-    assert lo[1] == pytest.approx(0.10536, abs=5e-6)
-    # k = 2: 1 - (1 + l) exp(-l) = 0.10, solved here without the chi-square distribution
-    l2 = brentq(lambda x: 1 - (1 + x) * np.exp(-x) - 0.10, 1e-6, 10.0, xtol=1e-14)
-    assert lo[2] == pytest.approx(l2, rel=1e-9) and lo[2] == pytest.approx(0.53181, abs=5e-6)
-    # every k: the bound is where P(X >= k | l) = 1 - confidence (Gehrels 1986, eq. 2)
-    np.testing.assert_allclose(stats.poisson.sf([0, 1, 2, 9], lo[1:]), 0.10, rtol=1e-8)
-    # the rate scales with the record; other confidences work; 95 % is lower than 90 %
-    assert cyclone.poisson_rate_lower(1, 40.0) == pytest.approx(-np.log(0.9) / 40)
-    assert cyclone.poisson_rate_lower(1, 1.0, 0.95) == pytest.approx(-np.log(0.95))
-    assert cyclone.LEVEL_CONFIDENCE == 0.90
-
-
-def test_poisson_lower_bound_rejects_bad_input():
-    with pytest.raises(ParameterError, match="count must hold integers >= 0"):
-        cyclone.poisson_rate_lower([1, -1], 10.0)
-    with pytest.raises(ParameterError, match="count must hold integers >= 0"):
-        cyclone.poisson_rate_lower(1.5, 10.0)
-    with pytest.raises(ParameterError, match="years"):
-        cyclone.poisson_rate_lower(1, 0.0)
-    with pytest.raises(ParameterError, match="confidence"):
-        cyclone.poisson_rate_lower(1, 10.0, 1.0)
-    with pytest.raises(ParameterError, match="confidence"):
-        cyclone.poisson_rate_lower(1, 10.0, "high")
+def test_pooled_rate_hand_values_and_bad_input():
+    # two cities 50 km apart: weights 1 and exp(-1)
+    r = cyclone.pooled_rate([0.0, 0.0], [0.0, 50 / 111.195], [0.0, 0.0], [0.0, 50 / 111.195],
+                            [0.1, 0.0], radius_km=150.0)
+    e = np.exp(-1.0)
+    assert r[0] == pytest.approx(0.1 / (1 + e), rel=1e-3)
+    assert r[1] == pytest.approx(0.1 * e / (1 + e), rel=1e-3)
+    # a point with no pool point within the radius: NaN, never a silent 0
+    assert np.isnan(cyclone.pooled_rate([40.0], [40.0], [0.0], [0.0], [0.1]))[0]
+    with pytest.raises(ParameterError, match="one value per pool point"):
+        cyclone.pooled_rate([0.0], [0.0], [0.0, 1.0], [0.0], [0.1])
+    with pytest.raises(ParameterError, match=">= 0"):
+        cyclone.pooled_rate([0.0], [0.0], [0.0], [0.0], [-0.1])
+    with pytest.raises(ParameterError, match="c_km"):
+        cyclone.pooled_rate([0.0], [0.0], [0.0], [0.0], [0.1], c_km=0)
 
 
 # ------------------------------------------------------------------ real data
@@ -373,3 +378,15 @@ def test_irma_2017_winds_match_recorded_sustained_winds_in_florida():
     w = cyclone.storm_winds(lat, lon, samples=s).set_index("city")["wind_kt"]
     modelled = w.reindex(range(len(sites))).to_numpy()
     np.testing.assert_allclose(modelled, obs, rtol=0.30)
+
+
+@pytest.mark.data
+def test_backtest_prefers_the_pooled_rate_used_by_tc_level():
+    # trained on 1980-2002, scored on the storms of 2003-2024 at cities without a fit
+    r = ra.validation.cyclone_rate_backtest()
+    assert r.loc["pooled", "deviance"] < r.loc["raw", "deviance"]
+    assert r.loc["pooled", "deviance"] < r.loc["lower bound 90 %", "deviance"]
+    # cities the pooled rate calls "high" realised at least ThinkHazard's 1/50 per year
+    assert r.loc["pooled", "realised_high"] >= 1 / 50
+    with pytest.raises(ParameterError, match="split_season"):
+        ra.validation.cyclone_rate_backtest(2023)

@@ -392,8 +392,8 @@ def test_flood_and_cyclone_statistics(rate, text, excess, k, period):
     typed_only(flood.dfo_countries, text)
     typed_only(cyclone.gpd_pwm, excess)
     typed_only(cyclone.gpd_return_level, 34.0, k, 10.0, 0.5, period)
-    typed_only(cyclone.poisson_rate_lower, k, period)
-    typed_only(cyclone.poisson_rate_lower, 1, 45.0, period)
+    typed_only(cyclone.pooled_rate, [0.0], [0.0], [0.0], [0.0], [k])
+    typed_only(cyclone.pooled_rate, [0.0], [0.0], [0.0], [0.0], [0.1], c_km=period)
 
 
 # ------------------------------------------------------------------------------ data registry
