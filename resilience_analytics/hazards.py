@@ -26,8 +26,8 @@ Rules, in short (details in :func:`exposure_columns`):
   parametric wind field (:mod:`resilience_analytics.windfield`, CLIMADA's "H1980" model) at
   every city within 300 km of an hourly storm position; annual rates of 34/64/96-kt winds,
   50-/100-year winds from a generalized Pareto fit, ThinkHazard levels (without a fit, from
-  the 90 % Poisson lower confidence bound of the storm count, Garwood 1936; basis in
-  ``tc_level_basis``).
+  the storm rate pooled over neighbouring cities, chosen by an out-of-sample backtest; basis
+  in ``tc_level_basis``).
 * **flood** — :mod:`resilience_analytics.flood`: the city point inside a DFO affected-area
   polygon (repaired with ``shapely.make_valid``) of an event listing the city's country,
   1985–2019. Affected regions, not inundation; DFO data are not openly licensed.
