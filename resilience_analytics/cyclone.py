@@ -372,7 +372,7 @@ def gpd_pwm(excess: Any) -> tuple[float, float]:
     Raises
     ------
     ParameterError
-        For fewer than 2 values or negative excesses.
+        For fewer than 2 values, or negative, infinite or NA excesses.
 
     Examples
     --------
@@ -388,9 +388,10 @@ def gpd_pwm(excess: Any) -> tuple[float, float]:
     from ._validate import check_array
 
     y = np.sort(check_array(excess, "excess", ndim=(0, 1, 2)).ravel())
-    if len(y) < 2 or np.any(y < 0) or np.any(np.isnan(y)):
-        raise ParameterError("excess must hold at least 2 non-negative, non-NA values; got "
-                             f"{len(y)} value(s), min {y.min() if len(y) else None!r}")
+    if len(y) < 2 or np.any(y < 0) or not np.all(np.isfinite(y)):
+        raise ParameterError("excess must hold at least 2 finite, non-negative values; got "
+                             f"{len(y)} value(s), min {y.min() if len(y) else None!r}, "
+                             f"max {y.max() if len(y) else None!r}")
     n = len(y)
     j = np.arange(1, n + 1)
     a0 = y.mean()

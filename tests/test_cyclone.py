@@ -102,6 +102,9 @@ def test_gpd_pwm_recovers_scipy_parameters():
     k, s = cyclone.gpd_pwm(y)
     assert k == pytest.approx(-xi, abs=0.02)
     assert s == pytest.approx(scale, rel=0.03)
+    for bad in ([1.0], [1.0, -2.0], [1.0, np.nan], [1.0, np.inf]):
+        with pytest.raises(ParameterError, match="finite, non-negative"):
+            cyclone.gpd_pwm(bad)
 
 
 def test_return_level_matches_scipy_quantile():
