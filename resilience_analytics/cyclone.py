@@ -492,8 +492,10 @@ def pooled_rate(lat: Any, lon: Any, pool_lat: Any, pool_lon: Any, pool_rate: Any
     if not len(plat) == len(plon) == len(prate):
         raise ParameterError(f"pool_lat, pool_lon and pool_rate must have one value per pool "
                              f"point; got lengths {len(plat)}, {len(plon)}, {len(prate)}")
-    if (prate < 0).any():
-        raise ParameterError("pool_rate must be >= 0 events per year")
+    if not np.all(np.isfinite(prate) & (prate >= 0)):
+        bad = prate[~(np.isfinite(prate) & (prate >= 0))]
+        raise ParameterError(f"pool_rate must hold finite rates >= 0 events per year; got "
+                             f"{bad[:3].tolist()}")
     lat = np.atleast_1d(np.asarray(lat, float))
     lon = np.atleast_1d(np.asarray(lon, float))
     q, j, d = _geo._pairs(_geo._tree(plat, plon), _geo._rad(lat, lon), radius_km)

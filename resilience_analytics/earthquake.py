@@ -685,7 +685,9 @@ def smoothing_matrix(distances_km: Any, c_km: float = KERNEL_KM) -> np.ndarray:
     c_km = check_positive("c_km", c_km)
     r_grid = np.asarray(distances_km, float)
     if r_grid.ndim != 1 or len(r_grid) < 2 or (r_grid <= 0).any() or (np.diff(r_grid) <= 0).any():
-        raise ParameterError("distances_km must be at least 2 increasing distances > 0 (km)")
+        raise ParameterError("distances_km must be at least 2 increasing distances > 0 (km); got "
+                             f"{r_grid.size} value(s) from {r_grid.min() if r_grid.size else None}"
+                             f" to {r_grid.max() if r_grid.size else None}")
     n = len(r_grid)
     dr = 4.0 * c_km / 400
     rr = (np.arange(400) + 0.5) * dr
@@ -785,15 +787,20 @@ def _smoothed_curve(lat: Any, lon: Any, ev_lat: Any, ev_lon: Any, rate: Any, mod
     return w @ table
 
 
-def _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut, block, curves=True):
-    """Maximum ln PGA, felt count and (optionally) the historical hazard curve of points."""
+def _historical_pass(lat, lon, ev, weight, cut, block, levels=None):
+    """Maximum ln PGA, felt count and historical curve Σ weight · P(PGA > level) of points.
+
+    ``ev`` is the per-event tuple of :func:`_events`; events with weight 0 shake (maximum,
+    felt count) but add nothing to the curve.
+    """
     import numpy as np
     import scipy.sparse as sp
 
     from . import _geo
 
+    cat, mag, depth, model, half = ev
     n = len(lat)
-    levels = pga_levels()
+    levels = pga_levels() if levels is None else np.asarray(levels, float)
     ln_levels = np.log(levels)
     tree = _geo._tree(lat, lon)
     ev_xyz = _geo._rad(cat["latitude"], cat["longitude"])
@@ -804,18 +811,18 @@ def _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut, block,
     for b0 in range(0, len(cat), block):
         sl = slice(b0, min(b0 + block, len(cat)))
         # r_h ≥ R_epi / sqrt(2) (horizontal_distance_km): query a superset, then cut on r_h
-        ev, ci, d = _geo._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
-        ev = ev + b0
-        near = horizontal_distance_km(d, half[ev]) <= cut[ev]
-        ev, ci, d = ev[near], ci[near], d[near]
+        e, ci, d = _geo._pairs(tree, ev_xyz[sl], cut[sl] * np.sqrt(2.0))
+        e = e + b0
+        near = horizontal_distance_km(d, half[e]) <= cut[e]
+        e, ci, d = e[near], ci[near], d[near]
         if len(ci) == 0:
             continue
-        ln, sd = _ground_motion(mag[ev], depth[ev], model[ev], d, half[ev])
+        ln, sd = _ground_motion(mag[e], depth[e], model[e], d, half[e])
         np.maximum.at(ln_max, ci, ln)
         felt += np.bincount(ci[ln >= ln_felt], minlength=n)
-        w = weight[ev]
+        w = weight[e]
         keep = (w > 0) & (ln + 3.0 * sd > ln_levels[0])
-        if curves and keep.any():
+        if keep.any():
             p = gmpe.poe(ln[keep], sd[keep], levels)
             m = sp.csr_matrix((w[keep], (ci[keep], np.arange(keep.sum()))),
                               shape=(n, int(keep.sum())))
@@ -823,8 +830,8 @@ def _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut, block,
     return ln_max, felt, curve
 
 
-def _prepare(cat: pd.DataFrame, end_year: int):
-    """Per-event arrays shared by both branches, and the rate weight 1/T(M) of each event."""
+def _events(cat: pd.DataFrame) -> tuple:
+    """Per-event arrays of both branches: (catalogue, Mw, depth ≥ 0, model code, L/2)."""
     import numpy as np
 
     mag = cat["magnitude"].to_numpy(float)
@@ -832,14 +839,32 @@ def _prepare(cat: pd.DataFrame, end_year: int):
     model = (cat["gmm"].to_numpy(str) if "gmm" in cat.columns else event_setting(cat))
     half = gmpe.rupture_length_km(mag, model) / 2.0
     half = np.where(model == "inslab", 0.0, half)  # in-slab uses R_hyp, a point source
+    return cat, mag, depth, model, half
+
+
+def _rate_weight(cat: pd.DataFrame, mag: np.ndarray, end_year: int) -> np.ndarray:
+    """Rate weight 1/T(M) of each event in its completeness window to ``end_year``, else 0."""
+    import numpy as np
+
     start, years = completeness_window(mag, end_year=end_year)
     year = cat["year"].to_numpy()
     instrumental = cat["source"].isin(["ISC-GEM", "USGS"]).to_numpy()
     in_window = instrumental & (year >= start) & (year <= end_year)  # NaN start → False
     if "t_seconds" in cat.columns:  # rates from mainshocks only (Gardner & Knopoff 1974)
         in_window &= decluster(cat)
-    weight = np.where(in_window, 1.0 / np.where(np.isnan(years), 1.0, years), 0.0)
-    return mag, depth, model, half, weight
+    return np.where(in_window, 1.0 / np.where(np.isnan(years), 1.0, years), 0.0)
+
+
+def _branches(lat, lon, ev, weight, cut, c_km, block):
+    """(ln max PGA, felt count, curves of both branches and of the logic tree) in one pass."""
+    cat, mag, depth, model, _ = ev
+    ln_max, felt, hist = _historical_pass(lat, lon, ev, weight, cut, block)
+    rated = weight > 0
+    smooth = _smoothed_curve(lat, lon, cat["latitude"].to_numpy(float)[rated],
+                             cat["longitude"].to_numpy(float)[rated], weight[rated],
+                             model[rated], depth[rated], c_km)
+    tree = SOURCE_WEIGHTS["historical"] * hist + SOURCE_WEIGHTS["smoothed"] * smooth
+    return ln_max, felt, {"historical": hist, "smoothed": smooth, "logic tree": tree}
 
 
 def hazard_curves(lat: Any, lon: Any, *, catalog: pd.DataFrame | None = None,
@@ -896,18 +921,13 @@ def hazard_curves(lat: Any, lon: Any, *, catalog: pd.DataFrame | None = None,
     if not (isinstance(block, int) and block > 0):
         raise ParameterError(f"block={block!r}; accepted: a positive integer")
     cat = catalogs.earthquake_catalog() if catalog is None else catalog
-    lat = np.asarray(lat, float)
-    lon = np.asarray(lon, float)
-    mag, depth, model, half, weight = _prepare(cat, int(end_year))
-    cut = np.where(mag >= LARGE_MAG, CUTOFF_LARGE_KM, CUTOFF_KM)
-    rated = weight > 0
-    _, _, hist = _historical_pass(lat, lon, cat[rated], mag[rated], depth[rated], model[rated],
-                                  half[rated], weight[rated], cut[rated], block)
-    smooth = _smoothed_curve(lat, lon, cat["latitude"].to_numpy(float)[rated],
-                             cat["longitude"].to_numpy(float)[rated], weight[rated],
-                             model[rated], depth[rated], c_km)
-    tree = (SOURCE_WEIGHTS["historical"] * hist + SOURCE_WEIGHTS["smoothed"] * smooth)
-    return {"historical": hist, "smoothed": smooth, "logic tree": tree}
+    ev = _events(cat)
+    weight = _rate_weight(cat, ev[1], int(end_year))
+    rated = weight > 0  # only rated events matter here: no maximum or felt count is asked for
+    ev = tuple(x[rated] for x in ev)
+    cut = np.where(ev[1] >= LARGE_MAG, CUTOFF_LARGE_KM, CUTOFF_KM)
+    return _branches(np.asarray(lat, float), np.asarray(lon, float), ev, weight[rated], cut,
+                     c_km, block)[2]
 
 
 def expected_exceedances(lat: Any, lon: Any, events: pd.DataFrame, level_g: float) -> np.ndarray:
@@ -946,27 +966,13 @@ def expected_exceedances(lat: Any, lon: Any, events: pd.DataFrame, level_g: floa
     """
     import numpy as np
 
-    from . import _geo
     from ._validate import check_positive
 
     level_g = check_positive("level_g", level_g)
-    lat = np.asarray(lat, float)
-    mag = events["magnitude"].to_numpy(float)
-    depth = np.maximum(events["depth_km"].to_numpy(float), 0.0)
-    model = (events["gmm"].to_numpy(str) if "gmm" in events.columns else event_setting(events))
-    half = np.where(model == "inslab", 0.0, gmpe.rupture_length_km(mag, model) / 2.0)
-    cut = np.where(mag >= LARGE_MAG, CUTOFF_LARGE_KM, CUTOFF_KM)
-    out = np.zeros(len(lat))
-    if len(events) == 0:
-        return out
-    ev, ci, d = _geo._pairs(_geo._tree(lat, np.asarray(lon, float)),
-                            _geo._rad(events["latitude"], events["longitude"]),
-                            cut * np.sqrt(2.0))
-    near = horizontal_distance_km(d, half[ev]) <= cut[ev]
-    ev, ci, d = ev[near], ci[near], d[near]
-    ln, sd = _ground_motion(mag[ev], depth[ev], model[ev], d, half[ev])
-    p = gmpe.poe(ln, sd, [level_g])[:, 0]
-    return out + np.bincount(ci, weights=p, minlength=len(lat))
+    ev = _events(events)
+    cut = np.where(ev[1] >= LARGE_MAG, CUTOFF_LARGE_KM, CUTOFF_KM)
+    return _historical_pass(np.asarray(lat, float), np.asarray(lon, float), ev,
+                            np.ones(len(events)), cut, 2000, levels=[level_g])[2][:, 0]
 
 
 def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
@@ -985,7 +991,8 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
         Degrees.
     cutoff_km : float, default 300
         Largest horizontal distance from the rupture (r_h) at which an event counts in the
-        maximum and the felt count (the rate curves use the module constants).
+        maximum, the felt count and the historical branch (the smoothed branch's table uses
+        the module constants).
     cutoff_large_km : float, default 500
         The same for events of Mw ≥ 7.5 (:data:`LARGE_MAG`).
     catalog : pandas.DataFrame, optional
@@ -1033,13 +1040,12 @@ def city_hazard(lat: Any, lon: Any, *, cutoff_km: float = CUTOFF_KM,
         raise ParameterError(f"source_model={source_model!r}; accepted: "
                              f"{', '.join(SOURCE_MODELS)}")
     cat = catalogs.earthquake_catalog() if catalog is None else catalog
-    lat = np.asarray(lat, float)
-    lon = np.asarray(lon, float)
-    mag, depth, model, half, weight = _prepare(cat, CATALOG_END_YEAR)
-    cut = np.where(mag >= LARGE_MAG, cutoff_large_km, cutoff_km)
-    ln_max, felt, _ = _historical_pass(lat, lon, cat, mag, depth, model, half, weight, cut,
-                                       block, curves=False)
-    curve = hazard_curves(lat, lon, catalog=cat, block=block)[source_model]
+    ev = _events(cat)
+    cut = np.where(ev[1] >= LARGE_MAG, cutoff_large_km, cutoff_km)
+    ln_max, felt, curves = _branches(np.asarray(lat, float), np.asarray(lon, float), ev,
+                                     _rate_weight(cat, ev[1], CATALOG_END_YEAR), cut,
+                                     KERNEL_KM, block)
+    curve = curves[source_model]
     levels = pga_levels()
     pga_max = np.where(np.isfinite(ln_max), np.exp(ln_max), 0.0)
     out: dict[str, Any] = {"eq_pga_max_g": pga_max}

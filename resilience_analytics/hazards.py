@@ -70,7 +70,6 @@ if TYPE_CHECKING:
 __all__ = [
     "EARTH_RADIUS_KM",
     "HAZARDS",
-    "coast_distance_km",
     "exposure",
     "exposure_columns",
     "haversine_km",
@@ -399,34 +398,6 @@ def _derived_array(stem: str, package: str, filename: str, build) -> np.ndarray:
         return arr
 
     return _memo(str(path.name), load_or_build)
-
-
-def coast_distance_km(lat: Any, lon: Any) -> np.ndarray:
-    """Return the distance (km) from points to the Natural Earth 10m coastline.
-
-    The same as :func:`resilience_analytics.coast.coast_distance_km` (kept here for callers of
-    the old name): the Caspian Sea is sea, points at sea get 0, accuracy ≤ 0.5 km.
-
-    Parameters
-    ----------
-    lat, lon : array-like
-        Degrees.
-
-    Returns
-    -------
-    numpy.ndarray
-        km.
-
-    Examples
-    --------
-    >>> from resilience_analytics.hazards import coast_distance_km
-    >>> d = coast_distance_km([51.92, 40.42], [4.48, -3.70])  # Rotterdam, Madrid  # doctest: +SKIP
-    >>> bool(d[0] < 30), bool(d[1] > 250)  # doctest: +SKIP
-    (True, True)
-    """
-    from . import coast
-
-    return coast.coast_distance_km(lat, lon)
 
 
 def _koppen_raster() -> np.ndarray:

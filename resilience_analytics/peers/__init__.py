@@ -69,9 +69,6 @@ from .pairs import all_pairs
 from .similarity import feature_matrix, similar
 from .stability import plot_stability, stability
 from .tables import (
-    _check_k,
-    _is_shared,
-    _table,
     check_k,
     default_table,
     feature_space,
@@ -111,6 +108,3 @@ __all__ = [
     "stability",
     "with_memberships",
 ]
-
-# kept for modules that used the private names (matching, assessment)
-_ = (_check_k, _is_shared, _table)
