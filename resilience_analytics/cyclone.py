@@ -591,13 +591,24 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
     threshold_kt = check_positive("threshold_kt", threshold_kt)
     lat = np.asarray(lat, float)
     lon = np.asarray(lon, float)
-    n = len(lat)
     if tracks is None:
         tracks = catalogs.cyclone_tracks("jtwc")
+    if pool is None:
+        from . import cities
+
+        g = cities.load_cities()
+        pool = (g.geometry.y.to_numpy(), g.geometry.x.to_numpy())
+    # every column is computed once for the distinct points of cities and pool together (the
+    # cities belong to their own pool); the cities' rows are picked at the end
+    pts = np.round(np.column_stack([np.concatenate([lat, np.asarray(pool[0], float)]),
+                                    np.concatenate([lon, np.asarray(pool[1], float)])]), 6)
+    uniq, inverse = np.unique(pts, axis=0, return_inverse=True)
+    mine = inverse.ravel()[:len(lat)]
+    n = len(uniq)
     first, last = int(tracks["season"].min()), int(tracks["season"].max())
     n_seasons = last - first + 1
     samples = track_samples(tracks)
-    sw = storm_winds(lat, lon, samples=samples, max_dist_km=max_dist_km)
+    sw = storm_winds(uniq[:, 0], uniq[:, 1], samples=samples, max_dist_km=max_dist_km)
     city = sw["city"].to_numpy(np.int64)
     w = sw["wind_kt"].to_numpy(float)
     wmax = np.zeros(n)
@@ -616,31 +627,9 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
         rl = gpd_return_level(threshold_kt, k, s, lam, float(T))
         out[f"tc_wind_{T}yr_kt"] = np.where(fit, rl, np.nan)
     # ThinkHazard CY: rate of winds >= 80 km/h; fitted where possible, else the raw rate k/T
-    # pooled over neighbouring cities (one city's count is too noisy; see pooled_rate)
+    # pooled over neighbouring points (one city's count is too noisy; see pooled_rate)
     k80 = np.bincount(city[w >= THINKHAZARD_WIND_KT], minlength=n)
-    if pool is None:
-        from . import cities
-
-        g = cities.load_cities()
-        pool = (g.geometry.y.to_numpy(), g.geometry.x.to_numpy())
-    plat = np.asarray(pool[0], float)
-    plon = np.asarray(pool[1], float)
-    # the cities themselves belong to the pool; pool points that are cities are not doubled
-    key = np.round(np.column_stack([plat, plon]), 6)
-    mine = np.round(np.column_stack([lat, lon]), 6)
-    own = pd.MultiIndex.from_arrays(mine.T)
-    extra = ~pd.MultiIndex.from_arrays(key.T).isin(own)
-    elat, elon = plat[extra], plon[extra]
-    if len(elat):
-        esw = storm_winds(elat, elon, samples=samples, max_dist_km=max_dist_km)
-        ek80 = np.bincount(esw["city"].to_numpy(np.int64)[
-            esw["wind_kt"].to_numpy(float) >= THINKHAZARD_WIND_KT], minlength=len(elat))
-    else:
-        ek80 = np.zeros(0)
-    first_own = ~own.duplicated()
-    pooled = pooled_rate(lat, lon, np.concatenate([lat[first_own], elat]),
-                         np.concatenate([lon[first_own], elon]),
-                         np.concatenate([k80[first_own], ek80]) / n_seasons)
+    pooled = pooled_rate(uniq[:, 0], uniq[:, 1], uniq[:, 0], uniq[:, 1], k80 / n_seasons)
     rate80 = np.where(fit, _gpd_rate_above(THINKHAZARD_WIND_KT, threshold_kt, k, s, lam), pooled)
     codes = np.zeros(n, np.int64)
     # a storm >= threshold (34 kt) at the city makes it at least "low"; a city without one is
@@ -653,6 +642,8 @@ def city_hazard(lat: Any, lon: Any, *, max_dist_km: float = 300.0,
     basis = np.where(fit, 0, np.where(some, 1, 2))
     out["tc_level_basis"] = pd.Categorical.from_codes(basis.astype(np.int8),
                                                       categories=list(LEVEL_BASES))
+    out = {c: v[mine] for c, v in out.items()}
+    fit = fit[mine]
     info = {
         "tc_first_season": first, "tc_last_season": last, "tc_seasons": n_seasons,
         "tc_max_dist_km": max_dist_km, "tc_threshold_kt": threshold_kt,
