@@ -181,6 +181,21 @@ def _city_column(table: pd.DataFrame, hazard: str, column: str | None) -> str | 
     return next((c for c in CITY_COLUMNS[hazard] if c in table.columns), None)
 
 
+def _rank_gaps(both: pd.DataFrame, n: int) -> tuple[pd.Series, pd.Series, pd.Index]:
+    """Ranks (1 = highest) of ``ours`` and ``inform`` and the ``n`` largest rank gaps."""
+    r1 = both["ours"].rank(ascending=False)
+    r2 = both["inform"].rank(ascending=False)
+    return r1, r2, (r1 - r2).abs().sort_values(ascending=False).head(n).index
+
+
+def _poisson_deviance(y: Any, mu: Any) -> float:
+    """Poisson deviance 2 Σ [y ln(y/μ) − (y − μ)] (terms with y = 0 contribute 2μ)."""
+    import numpy as np
+
+    pos = y > 0
+    return float(2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y - mu)))
+
+
 def _inform() -> pd.DataFrame:
     from . import countries
 
@@ -262,9 +277,7 @@ def compare_inform(table: pd.DataFrame, hazards: list[str] | None = None, *,
                 rho, p = spearmanr(both["ours"], both["inform"])
                 row["spearman_rho"], row["p_value"] = float(rho), float(p)
                 row["target_met"] = bool(rho >= INFORM_TARGETS[hz])
-                r1 = both["ours"].rank(ascending=False)
-                r2 = both["inform"].rank(ascending=False)
-                worst = (r1 - r2).abs().sort_values(ascending=False).head(n_outliers).index
+                r1, r2, worst = _rank_gaps(both, n_outliers)
                 names = ref["country_name"] if "country_name" in ref.columns else None
                 row["outliers"] = "; ".join(
                     f"{names.get(i, i) if names is not None else i} (ours rank {r1[i]:.0f} vs "
@@ -336,9 +349,7 @@ def inform_scatter(comparison: pd.DataFrame, hazard: str, *, ax: Any = None,
     ax.set_title(f"{hazard.capitalize()}: Spearman ρ = {row['spearman_rho']:.2f}, "
                  f"n = {int(row['n_countries'])} countries", fontsize=10)
     if label_outliers:
-        r1 = both["ours"].rank(ascending=False)
-        r2 = both["inform"].rank(ascending=False)
-        for iso in (r1 - r2).abs().sort_values(ascending=False).head(label_outliers).index:
+        for iso in _rank_gaps(both, label_outliers)[2]:
             ax.annotate(str(iso), (both.at[iso, "inform"], both.at[iso, "ours"]), fontsize=8,
                         xytext=(3, 3), textcoords="offset points")
     return ax
@@ -666,7 +677,8 @@ def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year:
     split_year : int, default 1990
         Last training year; the test period runs to 2016.
     level_g : float, default 0.1
-        PGA level (g).
+        PGA level (g): one of the hazard-curve levels (:func:`earthquake.pga_levels
+        <resilience_analytics.earthquake.pga_levels>`), e.g. 0.05, 0.1 or 0.2.
     catalog : pandas.DataFrame, optional
         Default :func:`resilience_analytics.catalogs.earthquake_catalog`.
     floor_per_year : float, default 1e-7
@@ -681,7 +693,8 @@ def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year:
     Raises
     ------
     ParameterError
-        For ``split_year`` outside 1960–2010 or a non-positive level or floor.
+        For ``split_year`` outside 1960–2010, a level that is not a hazard-curve level or
+        a non-positive floor.
 
     Examples
     --------
@@ -709,6 +722,11 @@ def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year:
             or not 1960 <= split_year <= 2010:
         raise ParameterError(f"split_year={split_year!r}; accepted: an integer year 1960-2010")
     level_g = check_positive("level_g", level_g)
+    grid = earthquake.pga_levels()
+    k = int(np.argmin(np.abs(np.log(grid) - np.log(level_g))))
+    if not np.isclose(grid[k], level_g, rtol=1e-9):
+        raise ParameterError(f"level_g={level_g!r} is not a level of the hazard curves; accepted: "
+                             "0.05, 0.1, 0.2 or another value of earthquake.pga_levels()")
     floor_per_year = check_positive("floor_per_year", floor_per_year)
     if lat is None or lon is None:
         g = cities.load_cities()
@@ -725,15 +743,12 @@ def earthquake_prospective_test(lat: Any = None, lon: Any = None, *, split_year:
     y = earthquake.expected_exceedances(lat, lon, cat[test], level_g)
     train = cat[year <= split_year]
     curves = earthquake.hazard_curves(lat, lon, catalog=train, end_year=int(split_year))
-    k = int(np.argmin(np.abs(earthquake.pga_levels() - level_g)))
     rows = []
     for name in ("historical", "smoothed", "logic tree"):
         lam = curves[name][:, k]
         mu = np.maximum(test_years * lam, test_years * floor_per_year)
-        pos = y > 0
-        dev = 2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y - mu))
         rho = spearmanr(mu, y)[0] if len(y) > 2 else np.nan
-        rows.append({"source_model": name, "deviance": float(dev),
+        rows.append({"source_model": name, "deviance": _poisson_deviance(y, mu),
                      "spearman_rho": float(rho),
                      "share_realised_at_zero": float(y[lam == 0].sum() / y.sum())
                      if y.sum() > 0 else np.nan,
@@ -838,11 +853,10 @@ def cyclone_rate_backtest(split_season: int = 2002, *, tracks: pd.DataFrame | No
     for name, rate in (("raw", raw), ("lower bound 90 %", lower), ("pooled", pooled)):
         r = rate[sparse]
         mu = np.maximum(t_te * r, t_te * floor_per_year)
-        pos = y > 0
-        dev = 2.0 * (np.sum(y[pos] * np.log(y[pos] / mu[pos])) - np.sum(y - mu))
         cls = np.where(r >= 1 / rp["high"], "high", np.where(r >= 1 / rp["medium"], "medium",
                                                              "low"))
-        row = {"estimator": name, "deviance": float(dev), "n_cities": int(sparse.sum()),
+        row = {"estimator": name, "deviance": _poisson_deviance(y, mu),
+               "n_cities": int(sparse.sum()),
                "train": f"{first}-{split_season}", "test": f"{split_season + 1}-{last}"}
         for c in ("high", "medium", "low"):
             m = cls == c

@@ -330,3 +330,11 @@ def test_prospective_test_ranks_source_models():
     # calibrated within a factor 1.5 in total
     for m in r.index:
         assert 1 / 1.5 < r.loc[m, "forecast_total"] / r.loc[m, "realised_total"] < 1.5, m
+
+
+def test_prospective_test_refuses_a_level_off_the_hazard_curve_grid():
+    # the forecast is read from the curve at a grid level; an off-grid level would compare
+    # the forecast at one level with the observation at another
+    with pytest.raises(ParameterError, match="level_g=0.15 is not a level"):
+        ra.validation.earthquake_prospective_test([0.0], [0.0], level_g=0.15,
+                                                  catalog=pd.DataFrame([_one()]))
