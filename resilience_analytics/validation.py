@@ -64,6 +64,7 @@ __all__ = [
     "impact_checks",
     "earthquake_prospective_test",
     "cyclone_rate_backtest",
+    "cyclone_backtest_figure",
     "inform_scatter",
     "known_facts",
 ]
@@ -864,3 +865,74 @@ def cyclone_rate_backtest(split_season: int = 2002, *, tracks: pd.DataFrame | No
             row[f"realised_{c}"] = float(y[m].mean() / t_te) if m.any() else np.nan
         rows.append(row)
     return pd.DataFrame(rows).set_index("estimator")
+
+
+def cyclone_backtest_figure(backtest: pd.DataFrame) -> Any:
+    """Draw what followed each class of :func:`cyclone_rate_backtest`, against its band.
+
+    One group of bars per estimator: the mean rate of storms ≥ 43.2 kt the cities it put in
+    each ThinkHazard class saw in the test seasons (log scale), over the shaded band that
+    class promises (high ≥ 1/50 per year, medium 1/100–1/50, low 1/1000–1/100). A bar
+    above its band means the class understated what came.
+
+    Parameters
+    ----------
+    backtest : pandas.DataFrame
+        Result of :func:`cyclone_rate_backtest`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    ParameterError
+        If ``backtest`` lacks the ``realised_<class>`` columns.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from resilience_analytics.validation import cyclone_backtest_figure
+    >>> bt = pd.DataFrame({"realised_high": [0.09, 0.13], "realised_medium": [None, 0.03],
+    ...                    "realised_low": [0.03, 0.04], "train": "1980-2002",
+    ...                    "test": "2003-2024"}, index=["raw", "pooled"])
+    >>> fig = cyclone_backtest_figure(bt)
+    >>> [len(bars) for bars in fig.axes[0].containers]  # one bar per estimator and class
+    [2, 2, 2]
+    """
+    import numpy as np
+    from matplotlib.figure import Figure
+
+    from . import cyclone
+
+    check_table(backtest, [f"realised_{c}" for c in ("high", "medium", "low")],
+                what="backtest")
+    rp = cyclone.THINKHAZARD_RETURN_PERIODS
+    bands = {"low": (1 / rp["low"], 1 / rp["medium"]),
+             "medium": (1 / rp["medium"], 1 / rp["high"]), "high": (1 / rp["high"], 1.0)}
+    colours = {"low": "#f6d743", "medium": "#f28e1c", "high": "#c7392b"}
+    fig = Figure(figsize=(7.2, 4.4), layout="constrained")
+    ax = fig.subplots()
+    classes = ["low", "medium", "high"]
+    x = np.arange(len(backtest))
+    width = 0.26
+    for j, c in enumerate(classes):
+        lo, hi = bands[c]
+        ax.axhspan(lo, hi, color=colours[c], alpha=0.12, lw=0)
+        vals = backtest[f"realised_{c}"].to_numpy(float)
+        ax.bar(x + (j - 1) * width, np.nan_to_num(vals, nan=0.0), width, color=colours[c],
+               edgecolor="#555555", lw=0.5, label=f"{c} (its band shaded)")
+    ax.set_yscale("log")
+    ax.set_ylim(1 / rp["low"] / 2, 1.0)
+    ticks = [1 / rp["low"], 1 / rp["medium"], 1 / rp["high"], 0.1, 1.0]
+    ax.set_yticks(ticks, ["1/1000", "1/100", "1/50", "1/10", "1"])
+    ax.minorticks_off()
+    ax.set_xticks(x, [str(i) for i in backtest.index])
+    ax.set_ylabel("storms ≥ 43.2 kt per year that followed\n(mean over the class's cities)",
+                  fontsize=9)
+    train = backtest["train"].iloc[0] if "train" in backtest.columns else "training seasons"
+    test = backtest["test"].iloc[0] if "test" in backtest.columns else "test seasons"
+    ax.set_title(f"Cyclone level classes set on {train}, checked on {test}", fontsize=10)
+    fig.legend(title="class the estimator gave", fontsize=8, title_fontsize=8, ncol=3,
+               loc="outside lower center")
+    return fig
